@@ -1,0 +1,17 @@
+"""convshare: exact arithmetic of parameter sharing in convolutional networks.
+
+>>> conv2d(28, 1, 6, 5).params_unshared
+89856
+"""
+
+from ._conv import Axis, ConvResult, conv2d
+from ._errors import ConvShareError, GeometryError, SpecError
+
+__all__ = [
+    "Axis",
+    "ConvResult",
+    "ConvShareError",
+    "GeometryError",
+    "SpecError",
+    "conv2d",
+]
