@@ -6,6 +6,7 @@
 
 from ._conv import Axis, ConvResult, conv2d
 from ._errors import ConvShareError, GeometryError, SpecError
+from ._render import approx, article_layers, article_table, derivation, fmt, layer_table, shape
 
 __all__ = [
     "Axis",
@@ -13,5 +14,12 @@ __all__ = [
     "ConvShareError",
     "GeometryError",
     "SpecError",
+    "approx",
+    "article_layers",
+    "article_table",
     "conv2d",
+    "derivation",
+    "fmt",
+    "layer_table",
+    "shape",
 ]

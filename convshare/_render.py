@@ -1,0 +1,342 @@
+"""Rendering: Markdown tables and step-by-step derivations in Chinese and English.
+
+Kept apart from the arithmetic: every function here takes results and returns a string.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ._conv import Axis, ConvResult, conv2d
+
+__all__ = [
+    "approx",
+    "article_layers",
+    "article_table",
+    "derivation",
+    "fmt",
+    "layer_table",
+    "shape",
+    "tex_int",
+]
+
+LANGS = ("zh", "en")
+
+
+def _lang(lang: str) -> str:
+    if lang not in LANGS:
+        raise ValueError(f"lang must be one of {LANGS}, got {lang!r}")
+    return lang
+
+
+def fmt(n: int, lang: str = "en") -> str:
+    """An integer with thousands separators (both languages group by three digits).
+
+    >>> fmt(105705600)
+    '105,705,600'
+    >>> fmt(34944, "zh")
+    '34,944'
+    """
+    _lang(lang)
+    return f"{n:,}"
+
+
+def approx(n: int, lang: str = "en") -> str:
+    """A rounded reading of a large count: 万/亿 in Chinese, thousand/million/billion in English.
+
+    >>> approx(105705600, "zh"), approx(105705600, "en")
+    ('约 1.06 亿', 'about 106 million')
+    >>> approx(34944, "zh"), approx(34944, "en")
+    ('约 3.49 万', 'about 34.9 thousand')
+    """
+    if _lang(lang) == "zh":
+        for unit, size in (("亿", 10**8), ("万", 10**4)):
+            if n >= size:
+                return f"约 {n / size:.3g} {unit}"
+        return str(n)
+    for word, size in (("billion", 10**9), ("million", 10**6), ("thousand", 10**3)):
+        if n >= size:
+            return f"about {n / size:.3g} {word}"
+    return str(n)
+
+
+def tex_int(n: int) -> str:
+    """An integer for LaTeX, with ``{,}`` as the thousands separator.
+
+    >>> tex_int(290400)
+    '290{,}400'
+    """
+    return f"{n:,}".replace(",", "{,}")
+
+
+def shape(dims: Sequence[int]) -> str:
+    """Dimensions joined with a multiplication sign.
+
+    >>> shape((55, 55, 96))
+    '55×55×96'
+    """
+    return "×".join(str(d) for d in dims)
+
+
+def _pair(values: tuple[int, int]) -> str:
+    return str(values[0]) if values[0] == values[1] else f"{values[0]}×{values[1]}"
+
+
+def _padding(r: ConvResult) -> str:
+    (t, b), (left, right) = r.padding
+    if t == b and left == right:
+        return _pair((t, left))
+    return f"({t},{b})×({left},{right})"
+
+
+_TEXT = {
+    "zh": {
+        "step": "第 {n} 步：",
+        "output": "输出尺寸",
+        "neurons": "神经元（单元）数",
+        "unshared": "不共享时的参数（局部连接层）",
+        "shared": "参数共享时的参数",
+        "macs": "乘加运算（MAC）",
+        "height": "高",
+        "width": "宽",
+        "both": "（高和宽相同）",
+        "pytorch": "按 PyTorch 约定，填充 P 加在每一侧，结果向下取整。",
+        "unused": "步幅除不尽：{expr} = {quot}，向下取整后，输入最后的 {what}不会被任何窗口覆盖。",
+        "rows": "{u} 行",
+        "cols": "{u} 列",
+        "and": "和 ",
+        "bias": "每个滤波器的权重加 1 个偏置",
+        "nobias": "没有偏置",
+        "same_macs": "共享与否，乘加次数都一样：共享只减少参数，不减少计算。",
+        "ratio": "两者之比恰好是输出位置数 {h}×{w} = {ratio}。",
+    },
+    "en": {
+        "step": "Step {n}: ",
+        "output": "output size",
+        "neurons": "neurons (units)",
+        "unshared": "parameters without sharing (a locally connected layer)",
+        "shared": "parameters with sharing",
+        "macs": "multiply-accumulates (MACs)",
+        "height": "height",
+        "width": "width",
+        "both": " (the same for height and width)",
+        "pytorch": "PyTorch's convention: padding P on each side, rounded down.",
+        "unused": "The stride does not divide evenly: {expr} = {quot} is rounded down, so the "
+        "last {what} of the input are never covered by any window.",
+        "rows": "{u} row{s}",
+        "cols": "{u} column{s}",
+        "and": " and ",
+        "bias": "the weights of one filter plus 1 bias",
+        "nobias": "no bias",
+        "same_macs": "The MACs are the same with or without sharing: sharing cuts parameters, "
+        "not computation.",
+        "ratio": "Their ratio is exactly the number of output positions, {h}×{w} = {ratio}.",
+    },
+}
+
+
+def _unused_note(r: ConvResult, lang: str) -> str:
+    t = _TEXT[lang]
+    a = r.axes[0] if r.unused[0] else r.axes[1]
+    span = a.padded - a.extent
+    expr = f"{span} ÷ {a.stride}" if lang == "zh" else f"{span} / {a.stride}"
+    quot = f"{span / a.stride:.4g}"
+    what = [t[key].format(u=u, s="" if u == 1 else "s") for key, u in zip(("rows", "cols"), r.unused) if u]
+    return t["unused"].format(expr=expr, quot=quot, what=t["and"].join(what))
+
+
+def _axis_tex(a: Axis, sym: str) -> str:
+    pads = (
+        f"2 \\cdot {a.pad_before}"
+        if a.pad_before == a.pad_after
+        else f"{a.pad_before} + {a.pad_after}"
+    )
+    if a.dilation == 1:
+        head = f"{sym}_\\text{{out}} = \\left\\lfloor \\frac{{{sym}_\\text{{in}} - F + 2P}}{{S}}"
+        body = f"\\left\\lfloor \\frac{{{a.size} - {a.kernel} + {pads}}}{{{a.stride}}}"
+    else:
+        head = (
+            f"{sym}_\\text{{out}} = \\left\\lfloor \\frac{{{sym}_\\text{{in}} + 2P - D(F - 1) - 1}}"
+            "{S}"
+        )
+        body = (
+            f"\\left\\lfloor \\frac{{{a.size} + {pads} - {a.dilation} \\cdot ({a.kernel} - 1) - 1}}"
+            f"{{{a.stride}}}"
+        )
+    return f"{head} \\right\\rfloor + 1 = {body} \\right\\rfloor + 1 = {a.output}"
+
+
+def derivation(
+    r: ConvResult,
+    lang: str = "en",
+    steps: Sequence[str] = ("output", "neurons", "unshared", "shared", "macs"),
+) -> str:
+    """The article's steps for one layer, as Markdown with display maths and values substituted.
+
+    >>> text = derivation(conv2d(227, 3, 96, 11, stride=4), "en")
+    >>> "\\\\left\\\\lfloor \\\\frac{227 - 11 + 2 \\\\cdot 0}{4} \\\\right\\\\rfloor + 1 = 55" in text
+    True
+    >>> "= 105{,}705{,}600" in text
+    True
+    """
+    t = _TEXT[_lang(lang)]
+    out: list[str] = []
+    kh, kw = r.kernel_size
+    cin = r.in_channels // r.groups
+    per_filter = f"{kh} \\times {kw} \\times {cin}" + (" + 1" if r.bias else "")
+    per_filter_sym = "F_h F_w C_\\text{in}" + (" + 1" if r.bias else "")
+    if r.groups > 1:
+        per_filter_sym = "F_h F_w C_\\text{in}/g" + (" + 1" if r.bias else "")
+    h, w = r.output_size
+    for n, step in enumerate(steps, start=1):
+        out.append(f"**{t['step'].format(n=n)}{t[step]}**\n")
+        if step == "output":
+            out.append(t["pytorch"] + "\n")
+            ah, aw = r.axes
+            same = (ah.size, ah.kernel, ah.stride, ah.pad_before, ah.pad_after, ah.dilation) == (
+                aw.size,
+                aw.kernel,
+                aw.stride,
+                aw.pad_before,
+                aw.pad_after,
+                aw.dilation,
+            )
+            if same:
+                out.append(f"$$\n{_axis_tex(aw, 'W')}\n$$\n")
+                if lang == "zh":
+                    out[-1] = out[-1].rstrip("\n") + "\n" + t["both"].strip("（）") + "。\n"
+                else:
+                    out[-1] = out[-1].rstrip("\n") + "\n\n" + t["both"].strip(" ()").capitalize()
+                    out[-1] += ".\n"
+            else:
+                out.append(f"$$\n{_axis_tex(ah, 'H')}\n$$\n")
+                out.append(f"$$\n{_axis_tex(aw, 'W')}\n$$\n")
+            if any(r.unused):
+                out.append(_unused_note(r, lang) + "\n")
+        elif step == "neurons":
+            out.append(
+                "$$\nN = H_\\text{out} \\times W_\\text{out} \\times K = "
+                f"{h} \\times {w} \\times {r.out_channels} = {tex_int(r.neurons)}\n$$\n"
+            )
+        elif step == "unshared":
+            out.append(
+                f"$$\nN \\times ({per_filter_sym}) = {tex_int(r.neurons)} \\times ({per_filter})"
+                f" = {tex_int(r.params_unshared)}\n$$\n"
+            )
+        elif step == "shared":
+            out.append(
+                f"$$\nK \\times ({per_filter_sym}) = {r.out_channels} \\times ({per_filter})"
+                f" = {tex_int(r.params_shared)}\n$$\n"
+            )
+            out.append(
+                t["ratio"].format(h=h, w=w, ratio=fmt(r.sharing_ratio, lang)) + "\n"
+            )
+        elif step == "macs":
+            out.append(
+                f"$$\nN \\times {per_filter_sym.replace(' + 1', '')} = {tex_int(r.neurons)} "
+                f"\\times {tex_int(r.weights_per_filter)} = {tex_int(r.macs)}\n$$\n"
+            )
+            out.append(t["same_macs"] + "\n")
+        else:
+            raise ValueError(f"unknown step {step!r}")
+    return "\n".join(out)
+
+
+_COLUMNS = {
+    "zh": (
+        "层", "输入", "卷积核", "步幅", "填充", "滤波器数", "输出",
+        "神经元", "不共享参数", "共享参数", "比值",
+    ),
+    "en": (
+        "Layer", "Input", "Kernel", "Stride", "Padding", "Filters", "Output",
+        "Neurons", "Params without sharing", "Params with sharing", "Ratio",
+    ),
+}
+
+
+def _table(header: Sequence[str], rows: Sequence[Sequence[str]], numeric_from: int) -> str:
+    align = ["---" if i < numeric_from else "---:" for i in range(len(header))]
+    lines = ["| " + " | ".join(header) + " |", "| " + " | ".join(align) + " |"]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join(lines) + "\n"
+
+
+def layer_table(rows: Sequence[tuple[str, ConvResult]], lang: str = "en") -> str:
+    """A Markdown table of conv layers: geometry, neurons, parameters with and without sharing.
+
+    >>> print(layer_table([("LeNet C1", conv2d(32, 1, 6, 5))], "en").splitlines()[2])
+    | LeNet C1 | 32×32×1 | 5 | 1 | 0 | 6 | 28×28×6 | 4,704 | 122,304 | 156 | 784 |
+    """
+    header = _COLUMNS[_lang(lang)]
+    body = []
+    for label, r in rows:
+        body.append(
+            (
+                label,
+                shape((*r.input_size, r.in_channels)),
+                _pair(r.kernel_size),
+                _pair(r.stride),
+                _padding(r),
+                str(r.out_channels),
+                shape((*r.output_size, r.out_channels)),
+                fmt(r.neurons, lang),
+                fmt(r.params_unshared, lang),
+                fmt(r.params_shared, lang),
+                fmt(r.sharing_ratio, lang),
+            )
+        )
+    return _table(header, body, numeric_from=7)
+
+
+def article_layers() -> list[tuple[str, ConvResult]]:
+    """The two first layers the article works through: AlexNet (227 input) and LeNet (28 input).
+
+    >>> [(name, r.output_size[0]) for name, r in article_layers()]
+    [('AlexNet', 55), ('LeNet', 24)]
+    """
+    return [
+        ("AlexNet", conv2d(227, 3, 96, 11, stride=4)),
+        ("LeNet", conv2d(28, 1, 6, 5)),
+    ]
+
+
+_ARTICLE = {
+    "zh": (
+        "网络", "输入宽度", "输入通道", "卷积核", "步幅", "填充", "滤波器数",
+        "输出宽度", "神经元", "不共享参数", "共享参数",
+    ),
+    "en": (
+        "Network", "Input width", "Input channels", "Kernel", "Stride", "Padding", "Filters",
+        "Output width", "Neurons", "Params without sharing", "Params with sharing",
+    ),
+}
+
+
+def article_table(lang: str = "en", complete: bool = True) -> str:
+    """The article's summary table, computed: partial (the given attributes) or complete.
+
+    >>> print(article_table("en", complete=False).splitlines()[2])
+    | AlexNet | 227 | 3 | 11 | 4 | 0 | 96 |
+    """
+    header = _ARTICLE[_lang(lang)]
+    rows = []
+    for name, r in article_layers():
+        row = [
+            name,
+            str(r.input_size[1]),
+            str(r.in_channels),
+            str(r.kernel_size[1]),
+            str(r.stride[1]),
+            str(r.padding[1][0]),
+            str(r.out_channels),
+        ]
+        if complete:
+            row += [
+                str(r.output_size[1]),
+                fmt(r.neurons, lang),
+                fmt(r.params_unshared, lang),
+                fmt(r.params_shared, lang),
+            ]
+        rows.append(row)
+    width = len(rows[0])
+    return _table(header[:width], rows, numeric_from=1)
