@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Union
 
 from ._errors import GeometryError
 
@@ -17,8 +16,8 @@ __all__ = [
     "pair",
 ]
 
-IntOrPair = Union[int, tuple[int, int]]
-Padding = Union[int, tuple[int, int], str]
+IntOrPair = int | tuple[int, int]
+Padding = int | tuple[int, int] | str
 
 _AXES = (("rows", "纵向"), ("columns", "横向"))
 
@@ -244,9 +243,11 @@ def _padding(
             return (0, 0), (0, 0)
         if padding == "same":
             if stride != (1, 1):
-                raise GeometryError("same_strided", value=_show(stride if stride[0] != stride[1] else stride[0]))
+                raise GeometryError(
+                    "same_strided", value=_show(stride if stride[0] != stride[1] else stride[0])
+                )
             pads = []
-            for k, d in zip(kernel, dilation):
+            for k, d in zip(kernel, dilation, strict=True):
                 total = d * (k - 1)
                 pads.append((total // 2, total - total // 2))
             return pads[0], pads[1]

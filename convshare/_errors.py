@@ -40,7 +40,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "same_strided": {
         "en": "padding='same' needs stride 1 (PyTorch rejects it for strided convolutions), "
         "got stride {value}",
-        "zh": "padding='same' 要求步幅为 1（PyTorch 不支持带步幅的 'same' 卷积），实际步幅为 {value}",
+        "zh": "padding='same' 要求步幅为 1（PyTorch 不支持带步幅的 'same' 卷积），"
+        "实际步幅为 {value}",
     },
     "groups_in": {
         "en": "in_channels ({in_channels}) must be divisible by groups ({groups})",

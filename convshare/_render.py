@@ -141,7 +141,11 @@ def _unused_note(r: ConvResult, lang: str) -> str:
     span = a.padded - a.extent
     expr = f"{span} ÷ {a.stride}" if lang == "zh" else f"{span} / {a.stride}"
     quot = f"{span / a.stride:.4g}"
-    what = [t[key].format(u=u, s="" if u == 1 else "s") for key, u in zip(("rows", "cols"), r.unused) if u]
+    what = [
+        t[key].format(u=u, s="" if u == 1 else "s")
+        for key, u in zip(("rows", "cols"), r.unused, strict=True)
+        if u
+    ]
     return t["unused"].format(expr=expr, quot=quot, what=t["and"].join(what))
 
 
@@ -174,7 +178,7 @@ def derivation(
     """The article's steps for one layer, as Markdown with display maths and values substituted.
 
     >>> text = derivation(conv2d(227, 3, 96, 11, stride=4), "en")
-    >>> "\\\\left\\\\lfloor \\\\frac{227 - 11 + 2 \\\\cdot 0}{4} \\\\right\\\\rfloor + 1 = 55" in text
+    >>> r"\\frac{227 - 11 + 2 \\cdot 0}{4} \\right\\rfloor + 1 = 55" in text
     True
     >>> "= 105{,}705{,}600" in text
     True
@@ -228,9 +232,7 @@ def derivation(
                 f"$$\nK \\times ({per_filter_sym}) = {r.out_channels} \\times ({per_filter})"
                 f" = {tex_int(r.params_shared)}\n$$\n"
             )
-            out.append(
-                t["ratio"].format(h=h, w=w, ratio=fmt(r.sharing_ratio, lang)) + "\n"
-            )
+            out.append(t["ratio"].format(h=h, w=w, ratio=fmt(r.sharing_ratio, lang)) + "\n")
         elif step == "macs":
             out.append(
                 f"$$\nN \\times {per_filter_sym.replace(' + 1', '')} = {tex_int(r.neurons)} "
@@ -244,12 +246,30 @@ def derivation(
 
 _COLUMNS = {
     "zh": (
-        "层", "输入", "卷积核", "步幅", "填充", "滤波器数", "输出",
-        "神经元", "不共享参数", "共享参数", "比值",
+        "层",
+        "输入",
+        "卷积核",
+        "步幅",
+        "填充",
+        "滤波器数",
+        "输出",
+        "神经元",
+        "不共享参数",
+        "共享参数",
+        "比值",
     ),
     "en": (
-        "Layer", "Input", "Kernel", "Stride", "Padding", "Filters", "Output",
-        "Neurons", "Params without sharing", "Params with sharing", "Ratio",
+        "Layer",
+        "Input",
+        "Kernel",
+        "Stride",
+        "Padding",
+        "Filters",
+        "Output",
+        "Neurons",
+        "Params without sharing",
+        "Params with sharing",
+        "Ratio",
     ),
 }
 
@@ -302,12 +322,30 @@ def article_layers() -> list[tuple[str, ConvResult]]:
 
 _ARTICLE = {
     "zh": (
-        "网络", "输入宽度", "输入通道", "卷积核", "步幅", "填充", "滤波器数",
-        "输出宽度", "神经元", "不共享参数", "共享参数",
+        "网络",
+        "输入宽度",
+        "输入通道",
+        "卷积核",
+        "步幅",
+        "填充",
+        "滤波器数",
+        "输出宽度",
+        "神经元",
+        "不共享参数",
+        "共享参数",
     ),
     "en": (
-        "Network", "Input width", "Input channels", "Kernel", "Stride", "Padding", "Filters",
-        "Output width", "Neurons", "Params without sharing", "Params with sharing",
+        "Network",
+        "Input width",
+        "Input channels",
+        "Kernel",
+        "Stride",
+        "Padding",
+        "Filters",
+        "Output width",
+        "Neurons",
+        "Params without sharing",
+        "Params with sharing",
     ),
 }
 
