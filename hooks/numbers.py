@@ -1,0 +1,152 @@
+"""Computed numbers inside prose: ``{{ expression }}`` in a page's Markdown becomes its value.
+
+Prose never types a figure that the package can produce; it writes, for example,
+``{{ fmt(alexnet1.params_unshared) }}`` and the build puts the number there. Expressions are
+evaluated (outside fenced code blocks and inline code) in a small namespace:
+
+* the public names of ``convshare`` (``conv2d``, ...);
+* ``fmt(n)``: ``n`` with thousands separators, in the page's language (``*.en.md`` is English,
+  every other page Chinese);
+* ``tex(n)``: the same for use inside maths (``{,}`` keeps TeX from spacing the comma);
+* the named layers of :data:`LAYERS`, shared by every page.
+
+A value must be a string or an integer (an integer is formatted with ``fmt``). Any error
+stops the build with a ``PluginError`` that names the page and the expression.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+from collections.abc import Callable
+from typing import Any
+
+from mkdocs.exceptions import PluginError
+
+__all__ = ["LAYERS", "namespace", "page_language", "substitute"]
+
+#: Layers that pages name in prose: name -> (positional, keyword) arguments of ``conv2d``.
+#: The one place where the site's recurring examples are defined.
+LAYERS: dict[str, tuple[tuple[Any, ...], dict[str, Any]]] = {
+    # AlexNet's first layer as CS231n and the article compute it (227x227x3 input).
+    "alexnet1": ((227, 3, 96, 11), {"stride": 4}),
+    # The same layer on the 224x224x3 input that the AlexNet paper states.
+    "alexnet1_224": ((224, 3, 96, 11), {"stride": 4}),
+    # torchvision's AlexNet ("one weird trick" variant): 64 filters, padding 2 on 224.
+    "alexnet1_tv": ((224, 3, 64, 11), {"stride": 4, "padding": 2}),
+    # LeNet-5's C1 on the unpadded 28x28 MNIST digit, as the article computes it.
+    "lenet28": ((28, 1, 6, 5), {}),
+    # LeNet-5's C1 on the 32x32 input of LeCun et al. (1998).
+    "lenet32": ((32, 1, 6, 5), {}),
+}
+
+_EXPR = re.compile(r"\{\{(.+?)\}\}")
+_FENCE = re.compile(r"^[ \t]*(?P<fence>`{3,}|~{3,})")
+_INLINE_CODE = re.compile(r"(`+)(?:.+?)(?<!`)\1(?!`)")
+
+_BUILTINS: dict[str, Any] = {
+    name: __builtins__[name] if isinstance(__builtins__, dict) else getattr(__builtins__, name)
+    for name in ("abs", "int", "len", "max", "min", "round", "str", "sum")
+}
+
+
+def page_language(src_uri: str) -> str:
+    """``"en"`` for ``*.en.md`` pages, otherwise ``"zh"`` (the default language)."""
+    return "en" if src_uri.endswith(".en.md") else "zh"
+
+
+def _fallback_fmt(n: int, lang: str = "zh") -> str:
+    return f"{n:,}"
+
+
+def namespace(lang: str) -> dict[str, Any]:
+    """Names available to ``{{ … }}`` on a page in ``lang``; imports ``convshare`` afresh."""
+    convshare = importlib.import_module("convshare")
+    package_fmt: Callable[..., str] = getattr(convshare, "fmt", _fallback_fmt)
+
+    def fmt(n: int) -> str:
+        return package_fmt(n, lang)
+
+    def tex(n: int) -> str:
+        return fmt(n).replace(",", "{,}")
+
+    names: dict[str, Any] = {name: getattr(convshare, name) for name in convshare.__all__}
+    names.update(fmt=fmt, tex=tex, lang=lang)
+    for layer, (args, kwargs) in LAYERS.items():
+        names[layer] = convshare.conv2d(*args, **kwargs)
+    names["__builtins__"] = _BUILTINS
+    return names
+
+
+def _evaluate(expression: str, names: dict[str, Any]) -> str:
+    value = eval(expression, names)  # the expressions are the site's own Markdown
+    if isinstance(value, bool) or not isinstance(value, (int, str)):
+        raise TypeError(f"value must be a string or an integer, got {type(value).__name__}")
+    return names["fmt"](value) if isinstance(value, int) else value
+
+
+def _substitute_text(text: str, names: dict[str, Any], where: str) -> str:
+    def replace(match: re.Match[str]) -> str:
+        expression = match.group(1).strip()
+        try:
+            return _evaluate(expression, names)
+        except Exception as error:
+            raise PluginError(
+                f"{where}: cannot evaluate {{{{ {expression} }}}}: {type(error).__name__}: {error}"
+            ) from error
+
+    out = []
+    last = 0
+    for code in _INLINE_CODE.finditer(text):
+        out.append(_EXPR.sub(replace, text[last : code.start()]))
+        out.append(code.group(0))
+        last = code.end()
+    out.append(_EXPR.sub(replace, text[last:]))
+    return "".join(out)
+
+
+def _closes(line: str, fence: str) -> bool:
+    """Whether ``line`` closes a block opened by ``fence`` (same character, at least as long)."""
+    match = _FENCE.match(line)
+    if not match:
+        return False
+    marker = match.group("fence")
+    rest = line.strip()[len(marker) :]
+    return marker[0] == fence[0] and len(marker) >= len(fence) and not rest.strip()
+
+
+def substitute(markdown: str, names: dict[str, Any], where: str = "<page>") -> str:
+    """Replace every ``{{ … }}`` outside fenced code blocks and inline code."""
+    out: list[str] = []
+    prose: list[str] = []
+    fence: str | None = None
+
+    def flush() -> None:
+        if prose:
+            out.append(_substitute_text("\n".join(prose), names, where))
+            prose.clear()
+
+    for line in markdown.split("\n"):
+        if fence is not None:
+            out.append(line)
+            if _closes(line, fence):
+                fence = None
+        elif match := _FENCE.match(line):
+            flush()
+            fence = match.group("fence")
+            out.append(line)
+        else:
+            prose.append(line)
+    flush()
+    return "\n".join(out)
+
+
+def on_page_markdown(markdown: str, page: Any, **kwargs: Any) -> str:
+    src = page.file.src_uri
+    if "{{" not in markdown:
+        return markdown
+    try:
+        names = namespace(page_language(src))
+    except Exception as error:
+        raise PluginError(f"{src}: cannot prepare the names for {{{{ … }}}}: {error}") from error
+    return substitute(markdown, names, src)
