@@ -6,14 +6,21 @@
 
 from ._conv import Axis, ConvResult, conv2d
 from ._errors import ConvShareError, GeometryError, SpecError
+from ._network import Layer, LayerResult, Network, NetworkResult, analyse
 from ._render import approx, article_layers, article_table, derivation, fmt, layer_table, shape
+from ._spec import load_spec, parse_spec
 
 __all__ = [
     "Axis",
     "ConvResult",
     "ConvShareError",
     "GeometryError",
+    "Layer",
+    "LayerResult",
+    "Network",
+    "NetworkResult",
     "SpecError",
+    "analyse",
     "approx",
     "article_layers",
     "article_table",
@@ -21,5 +28,7 @@ __all__ = [
     "derivation",
     "fmt",
     "layer_table",
+    "load_spec",
+    "parse_spec",
     "shape",
 ]
