@@ -1,13 +1,31 @@
 """convshare: exact arithmetic of parameter sharing in convolutional networks.
 
+The arithmetic (``conv2d``, ``analyse``, ``load_spec``) returns frozen results; the renderers
+(``derivation``, ``layer_table``, ``network_table`` ...) turn them into Markdown and SVG strings in
+Chinese (``"zh"``) or English (``"en"``).
+
 >>> conv2d(28, 1, 6, 5).params_unshared
 89856
 """
 
 from ._conv import Axis, ConvResult, conv2d
 from ._errors import ConvShareError, GeometryError, SpecError
+from ._figures import network_figure, overview_figure
 from ._network import Layer, LayerResult, Network, NetworkResult, analyse
-from ._render import approx, article_layers, article_table, derivation, fmt, layer_table, shape
+from ._render import (
+    approx,
+    article_layers,
+    article_table,
+    derivation,
+    fmt,
+    layer_table,
+    network_table,
+    network_totals,
+    overview_table,
+    ratio,
+    shape,
+    tensor_shape,
+)
 from ._spec import load_spec, parse_spec
 
 __all__ = [
@@ -29,6 +47,13 @@ __all__ = [
     "fmt",
     "layer_table",
     "load_spec",
+    "network_figure",
+    "network_table",
+    "network_totals",
+    "overview_figure",
+    "overview_table",
     "parse_spec",
+    "ratio",
     "shape",
+    "tensor_shape",
 ]

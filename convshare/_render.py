@@ -5,18 +5,26 @@ Kept apart from the arithmetic: every function here takes results and returns a 
 
 from __future__ import annotations
 
+import html
 from collections.abc import Sequence
 
 from ._conv import Axis, ConvResult, conv2d
+from ._network import ACTIVATIONS, LayerResult, NetworkResult
 
 __all__ = [
     "approx",
     "article_layers",
     "article_table",
+    "cell",
     "derivation",
     "fmt",
     "layer_table",
+    "network_table",
+    "network_totals",
+    "overview_table",
+    "ratio",
     "shape",
+    "tensor_shape",
     "tex_int",
 ]
 
@@ -378,3 +386,243 @@ def article_table(lang: str = "en", complete: bool = True) -> str:
         rows.append(row)
     width = len(rows[0])
     return _table(header[:width], rows, numeric_from=1)
+
+
+# --- whole networks -------------------------------------------------------------------------
+
+_NET_COLUMNS = {
+    "zh": ("层", "类型", "输入", "输出", "神经元", "共享参数", "不共享参数", "MAC", "感受野"),
+    "en": (
+        "Layer",
+        "Type",
+        "Input",
+        "Output",
+        "Neurons",
+        "Params with sharing",
+        "Params without sharing",
+        "MACs",
+        "Receptive field",
+    ),
+}
+
+_BRANCH = {
+    "zh": {"body": "主路", "shortcut": "捷径", "add": "相加"},
+    "en": {"body": "body", "shortcut": "shortcut", "add": "sum"},
+}
+
+_CONNECTIONS = {"zh": "连接数", "en": "Connections"}
+
+_WHOLE_INPUT = {"zh": "整幅输入", "en": "whole input"}
+
+
+def cell(text: str) -> str:
+    """Text for a Markdown table cell: HTML-escaped, with pipes escaped.
+
+    >>> cell("<script>alert(1)</script> | x")
+    '&lt;script&gt;alert(1)&lt;/script&gt; \\\\| x'
+    """
+    return html.escape(text, quote=False).replace("|", "\\|")
+
+
+def tensor_shape(dims: Sequence[int]) -> str:
+    """A tensor shape as the article writes it: height×width×channels, or a length.
+
+    >>> tensor_shape((96, 55, 55)), tensor_shape((4096,))
+    ('55×55×96', '4096')
+    """
+    if len(dims) == 3:
+        return shape((dims[1], dims[2], dims[0]))
+    return shape(dims)
+
+
+def _rf(row: LayerResult, lang: str) -> str:
+    if row.receptive_field is None:
+        return _WHOLE_INPUT[lang]
+    return _pair(row.receptive_field)
+
+
+def _hidden(row: LayerResult) -> bool:
+    return row.type in ACTIVATIONS
+
+
+def network_table(
+    result: NetworkResult,
+    lang: str = "en",
+    *,
+    compact: bool = True,
+    connections: bool | None = None,
+) -> str:
+    """A Markdown table of a network, one row per layer (activations left out when ``compact``).
+
+    ``connections`` adds LeCun et al.'s connection counts; by default, only for a network whose
+    spec publishes them.
+
+    >>> from convshare._spec import parse_spec, check_spec
+    >>> net = check_spec(parse_spec({"name": "t", "input": [1, 28, 28], "layers": [
+    ...     {"type": "conv", "name": "C1", "out_channels": 6, "kernel_size": 5}]}))
+    >>> print(network_table(net, "en").splitlines()[2])
+    | C1 | conv | 28×28×1 | 24×24×6 | 3,456 | 156 | 89,856 | 86,400 | 5 |
+    """
+    lang = _lang(lang)
+    if connections is None:
+        published = result.network.meta.get("published")
+        connections = isinstance(published, dict) and "connections" in published
+    header: tuple[str, ...] = _NET_COLUMNS[lang]
+    if connections:
+        header = (*header[:7], _CONNECTIONS[lang], *header[7:])
+    body: list[tuple[str, ...]] = []
+    for row in result.rows:
+        if compact and _hidden(row):
+            continue
+        kind = row.type
+        if row.branch:
+            kind = f"{kind} ({_BRANCH[lang][row.branch]})"
+        extra = (fmt(row.connections, lang),) if connections else ()
+        body.append(
+            (
+                cell(row.name),
+                cell(kind),
+                tensor_shape(row.in_shape),
+                tensor_shape(row.out_shape),
+                fmt(row.neurons, lang),
+                fmt(row.params, lang),
+                fmt(row.params_unshared, lang),
+                *extra,
+                fmt(row.macs, lang),
+                _rf(row, lang),
+            )
+        )
+    return _table(header, body, numeric_from=4)
+
+
+def ratio(value: float, lang: str = "en") -> str:
+    """A ratio for display: whole numbers above 100, one decimal below.
+
+    >>> ratio(3025.0), ratio(5.5887, "zh")
+    ('3,025×', '5.6×')
+    """
+    _lang(lang)
+    return f"{value:,.0f}×" if value >= 100 else f"{value:,.1f}×"
+
+
+_TOTALS = {
+    "zh": {
+        "params": "可训练参数（共享）",
+        "unshared": "不共享时的参数（每个滑动层换成局部连接层）",
+        "ratio": "比值",
+        "macs": "乘加运算（MAC，一张图像的前向计算）",
+        "flops": "FLOPs（按 2 × MAC 计）",
+        "connections": "连接数（LeCun 等人 1998 年的算法）",
+        "output": "输出形状",
+        "what": "合计",
+        "value": "数值",
+    },
+    "en": {
+        "params": "Trainable parameters (with sharing)",
+        "unshared": "Parameters without sharing (every sliding layer locally connected)",
+        "ratio": "Ratio",
+        "macs": "Multiply-accumulates (MACs, one image, forward)",
+        "flops": "FLOPs (counted as 2 × MACs)",
+        "connections": "Connections (as counted by LeCun et al. 1998)",
+        "output": "Output shape",
+        "what": "Total",
+        "value": "Value",
+    },
+}
+
+
+def network_totals(result: NetworkResult, lang: str = "en") -> str:
+    """A two-column Markdown table of a network's totals."""
+    t = _TOTALS[_lang(lang)]
+    rows = [
+        (t["params"], fmt(result.params, lang)),
+        (t["unshared"], fmt(result.params_unshared, lang)),
+        (t["ratio"], ratio(result.sharing_ratio, lang)),
+        (t["macs"], fmt(result.macs, lang)),
+        (t["flops"], fmt(2 * result.macs, lang)),
+        (t["connections"], fmt(result.connections, lang)),
+        (t["output"], tensor_shape(result.output_shape)),
+    ]
+    return _table((t["what"], t["value"]), rows, numeric_from=1)
+
+
+_OVERVIEW_FIRST = {
+    "zh": (
+        "网络",
+        "输入",
+        "卷积核",
+        "步幅",
+        "填充",
+        "滤波器数",
+        "输出",
+        "神经元",
+        "不共享参数",
+        "共享参数",
+    ),
+    "en": (
+        "Network",
+        "Input",
+        "Kernel",
+        "Stride",
+        "Padding",
+        "Filters",
+        "Output",
+        "Neurons",
+        "Params without sharing",
+        "Params with sharing",
+    ),
+}
+
+_OVERVIEW_TOTALS = {
+    "zh": ("网络", "层数", "共享参数", "不共享参数", "比值", "MAC"),
+    "en": ("Network", "Layers", "Params with sharing", "Params without sharing", "Ratio", "MACs"),
+}
+
+
+def _link(title: str, href: str | None) -> str:
+    return f"[{cell(title)}]({href})" if href else cell(title)
+
+
+def overview_table(
+    entries: Sequence[tuple[str, str | None, NetworkResult]], lang: str = "en", *, first: bool
+) -> str:
+    """Compare networks: their first conv layers (``first=True``) or their totals.
+
+    ``entries`` holds (title, link or None, result) for each network.
+    """
+    lang = _lang(lang)
+    rows: list[tuple[str, ...]] = []
+    for title, href, result in entries:
+        if first:
+            row = result.first_conv()
+            if row is None or row.conv is None:
+                continue
+            r = row.conv
+            rows.append(
+                (
+                    _link(title, href),
+                    shape((*r.input_size, r.in_channels)),
+                    _pair(r.kernel_size),
+                    _pair(r.stride),
+                    _padding(r),
+                    str(r.out_channels),
+                    shape((*r.output_size, r.out_channels)),
+                    fmt(r.neurons, lang),
+                    fmt(row.params_unshared, lang),
+                    fmt(row.params, lang),
+                )
+            )
+        else:
+            layers = sum(1 for x in result.rows if x.params or x.connections)
+            rows.append(
+                (
+                    _link(title, href),
+                    str(layers),
+                    fmt(result.params, lang),
+                    fmt(result.params_unshared, lang),
+                    ratio(result.sharing_ratio, lang),
+                    fmt(result.macs, lang),
+                )
+            )
+    header = _OVERVIEW_FIRST[lang] if first else _OVERVIEW_TOTALS[lang]
+    return _table(header, rows, numeric_from=1)

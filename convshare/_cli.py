@@ -1,0 +1,189 @@
+"""The command line: one layer from flags, the article's layers, or spec files checked.
+
+``python -m convshare`` with no arguments prints the article's AlexNet and LeNet rows, corrected,
+in both languages.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+
+from ._conv import ConvResult, conv2d
+from ._errors import ConvShareError, SpecError
+from ._network import NetworkResult
+from ._render import article_layers, derivation, layer_table, network_table, network_totals
+
+__all__ = ["main"]
+
+_ARTICLE_NOTE = {
+    "zh": "原文把 AlexNet 第一层不共享时的参数数印成了 105,415,600，这是算术笔误；正确值见上表。",
+    "en": "The article prints 105,415,600 for AlexNet's first layer without sharing, an arithmetic "
+    "slip; the table above has the correct figure.",
+}
+
+
+def _int_or_pair(text: str) -> int | tuple[int, int]:
+    parts = [p.strip() for p in text.replace("x", ",").split(",")]
+    try:
+        values = [int(p) for p in parts]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected an integer or H,W, got {text!r}") from None
+    if len(values) == 1:
+        return values[0]
+    if len(values) == 2:
+        return values[0], values[1]
+    raise argparse.ArgumentTypeError(f"expected an integer or H,W, got {text!r}")
+
+
+def _padding(text: str) -> int | tuple[int, int] | str:
+    return text if text in ("same", "valid") else _int_or_pair(text)
+
+
+def conv_dict(r: ConvResult) -> dict[str, object]:
+    """The figures of one conv layer as plain JSON-ready data."""
+    return {
+        "input_size": list(r.input_size),
+        "in_channels": r.in_channels,
+        "out_channels": r.out_channels,
+        "kernel_size": list(r.kernel_size),
+        "stride": list(r.stride),
+        "padding": [list(p) for p in r.padding],
+        "dilation": list(r.dilation),
+        "groups": r.groups,
+        "bias": r.bias,
+        "output_size": list(r.output_size),
+        "unused": list(r.unused),
+        "neurons": r.neurons,
+        "params_shared": r.params_shared,
+        "params_unshared": r.params_unshared,
+        "weights_shared": r.weights_shared,
+        "biases": r.biases,
+        "macs": r.macs,
+        "sharing_ratio": r.sharing_ratio,
+    }
+
+
+def network_dict(result: NetworkResult) -> dict[str, object]:
+    """A network's rows and totals as plain JSON-ready data."""
+    return {
+        "name": result.network.name,
+        "input": list(result.network.input_shape),
+        "params": result.params,
+        "params_unshared": result.params_unshared,
+        "macs": result.macs,
+        "connections": result.connections,
+        "layers": [
+            {
+                "name": row.name,
+                "type": row.type,
+                "branch": row.branch,
+                "in_shape": list(row.in_shape),
+                "out_shape": list(row.out_shape),
+                "params": row.params,
+                "params_unshared": row.params_unshared,
+                "macs": row.macs,
+                "connections": row.connections,
+                "receptive_field": list(row.receptive_field) if row.receptive_field else None,
+            }
+            for row in result.rows
+        ],
+    }
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m convshare",
+        description="Parameters of convolutional layers with and without weight sharing.",
+    )
+    sub = parser.add_subparsers(dest="command")
+
+    article = sub.add_parser("article", help="the article's AlexNet and LeNet layers, corrected")
+    article.add_argument("--lang", choices=("zh", "en", "both"), default="both")
+
+    layer = sub.add_parser("layer", help="one conv layer, given like torch.nn.Conv2d")
+    layer.add_argument("--input", type=_int_or_pair, required=True, help="input size: N or H,W")
+    layer.add_argument("--in-channels", type=int, required=True)
+    layer.add_argument("--filters", "--out-channels", dest="out_channels", type=int, required=True)
+    layer.add_argument("--kernel", type=_int_or_pair, required=True, help="K or KH,KW")
+    layer.add_argument("--stride", type=_int_or_pair, default=1)
+    layer.add_argument(
+        "--padding", type=_padding, default=0, help="per side: P, PH,PW, same or valid"
+    )
+    layer.add_argument("--dilation", type=_int_or_pair, default=1)
+    layer.add_argument("--groups", type=int, default=1)
+    layer.add_argument("--no-bias", dest="bias", action="store_false")
+    layer.add_argument("--lang", choices=("zh", "en"), default="en")
+    layer.add_argument("--json", action="store_true", help="print JSON instead of Markdown")
+    layer.add_argument("--derivation", action="store_true", help="also print the derivation")
+
+    check = sub.add_parser("check", help="validate architecture spec files and tabulate them")
+    check.add_argument("specs", nargs="+", help="YAML spec files")
+    check.add_argument("--lang", choices=("zh", "en"), default="en")
+    check.add_argument("--json", action="store_true", help="print JSON instead of Markdown")
+    check.add_argument("--quiet", "-q", action="store_true", help="print only errors and a summary")
+    return parser
+
+
+def _article(lang: str) -> str:
+    langs = ("zh", "en") if lang == "both" else (lang,)
+    blocks = []
+    for code in langs:
+        blocks.append(layer_table(article_layers(), code) + "\n" + _ARTICLE_NOTE[code] + "\n")
+    return "\n".join(blocks)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status (0 ok, 1 invalid input, 2 usage)."""
+    args = _parser().parse_args(argv)
+    if args.command in (None, "article"):
+        print(_article(getattr(args, "lang", "both")), end="")
+        return 0
+    if args.command == "layer":
+        try:
+            r = conv2d(
+                args.input,
+                args.in_channels,
+                args.out_channels,
+                args.kernel,
+                stride=args.stride,
+                padding=args.padding,
+                dilation=args.dilation,
+                groups=args.groups,
+                bias=args.bias,
+            )
+        except ConvShareError as e:
+            print(f"error: {e.message(args.lang)}", file=sys.stderr)
+            return 1
+        if args.json:
+            print(json.dumps(conv_dict(r), indent=2))
+        else:
+            print(layer_table([("conv", r)], args.lang), end="")
+            if args.derivation:
+                print()
+                print(derivation(r, args.lang), end="")
+        return 0
+    failures = 0
+    results = []
+    from ._spec import load_spec
+
+    for path in args.specs:
+        try:
+            result = load_spec(path)
+        except SpecError as e:
+            print(f"error: {e}", file=sys.stderr)
+            failures += 1
+            continue
+        results.append(result)
+        if args.json or args.quiet:
+            continue
+        print(f"## {result.network.name} ({path})\n")
+        print(network_table(result, args.lang))
+        print(network_totals(result, args.lang))
+    if args.json:
+        print(json.dumps([network_dict(r) for r in results], indent=2, ensure_ascii=False))
+    ok = len(args.specs) - failures
+    print(f"{ok} spec(s) valid, {failures} invalid", file=sys.stderr)
+    return 1 if failures else 0

@@ -1,0 +1,170 @@
+"""Figures drawn from the numbers: small, self-contained inline SVG (no JavaScript, no fonts)."""
+
+from __future__ import annotations
+
+import html
+import math
+import re
+from collections.abc import Sequence
+
+from ._network import NetworkResult
+from ._render import _lang, fmt
+
+__all__ = ["bar_chart", "network_figure", "overview_figure"]
+
+SHARED = "#1565c0"
+UNSHARED = "#d84315"
+
+_TEXT = {
+    "zh": {
+        "shared": "共享",
+        "unshared": "不共享",
+        "layer_title": "{name}：每层参数，共享与不共享（对数刻度）",
+        "layer_desc": "{n} 个含参数的层。共享时共 {s} 个参数，不共享时共 {u} 个。"
+        "每层两根横条：上为共享，下为不共享。",
+        "net_title": "各网络的参数总数，共享与不共享（对数刻度）",
+        "net_desc": "{n} 个网络。{items}。",
+        "item": "{name} 共享 {s}、不共享 {u}",
+        "sep": "；",
+    },
+    "en": {
+        "shared": "with sharing",
+        "unshared": "without sharing",
+        "layer_title": "{name}: parameters per layer, with and without sharing (log scale)",
+        "layer_desc": "{n} layers with parameters. {s} parameters in all with sharing, "
+        "{u} without. Two bars per layer: with sharing above, without below.",
+        "net_title": "Total parameters of each network, with and without sharing (log scale)",
+        "net_desc": "{n} networks. {items}.",
+        "item": "{name}: {s} with sharing, {u} without",
+        "sep": "; ",
+    },
+}
+
+_SUFFIXES = {
+    "en": ((10**9, "B"), (10**6, "M"), (10**3, "k")),
+    "zh": ((10**8, "亿"), (10**4, "万")),
+}
+
+
+def _tick(power: int, lang: str) -> str:
+    value = 10**power
+    for size, suffix in _SUFFIXES[lang]:
+        if value >= size:
+            return f"{value // size}{suffix}"
+    return str(value)
+
+
+def _slug(text: str) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return slug or "figure"
+
+
+def bar_chart(
+    labels: Sequence[str],
+    shared: Sequence[int],
+    unshared: Sequence[int],
+    *,
+    title: str,
+    desc: str,
+    lang: str,
+    ident: str,
+) -> str:
+    """Two horizontal bars per label on a log scale, as an accessible inline SVG string.
+
+    >>> svg = bar_chart(["C1"], [156], [122304], title="t", desc="d", lang="en", ident="x")
+    >>> svg.startswith("<svg") and 'role="img"' in svg and "122,304" in svg
+    True
+    """
+    lang = _lang(lang)
+    t = _TEXT[lang]
+    left, right, top, row_h = 150, 90, 46, 26
+    plot = 480
+    width = left + plot + right
+    height = top + row_h * len(labels) + 30
+    top_value = max([*shared, *unshared, 10])
+    decades = max(1, math.ceil(math.log10(top_value)))
+
+    def x(v: int) -> float:
+        return left + (plot * math.log10(v) / decades if v > 0 else 0)
+
+    esc = html.escape
+    ident = _slug(ident)
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="cs-figure" viewBox="0 0 {width} {height}"'
+        f' width="100%" role="img" aria-labelledby="{ident}-title {ident}-desc"'
+        ' font-family="inherit" font-size="11">',
+        f'<title id="{ident}-title">{esc(title)}</title>',
+        f'<desc id="{ident}-desc">{esc(desc)}</desc>',
+        f'<rect x="{left}" y="8" width="12" height="10" fill="{SHARED}"/>',
+        f'<text x="{left + 16}" y="17" fill="currentColor">{esc(t["shared"])}</text>',
+        f'<rect x="{left + 130}" y="8" width="12" height="10" fill="{UNSHARED}"/>',
+        f'<text x="{left + 146}" y="17" fill="currentColor">{esc(t["unshared"])}</text>',
+    ]
+    bottom = top + row_h * len(labels)
+    for p in range(decades + 1):
+        gx = left + plot * p / decades
+        parts.append(
+            f'<line x1="{gx:.1f}" y1="{top - 6}" x2="{gx:.1f}" y2="{bottom}" '
+            'stroke="currentColor" stroke-opacity="0.15"/>'
+        )
+        parts.append(
+            f'<text x="{gx:.1f}" y="{bottom + 14}" text-anchor="middle" fill="currentColor">'
+            f"{esc(_tick(p, lang))}</text>"
+        )
+    for i, (label, s, u) in enumerate(zip(labels, shared, unshared, strict=True)):
+        y = top + row_h * i
+        short = label if len(label) <= 22 else label[:21] + "…"
+        parts.append(
+            f'<text x="{left - 6}" y="{y + 14}" text-anchor="end" fill="currentColor">'
+            f"{esc(short)}</text>"
+        )
+        for dy, value, colour in ((2, s, SHARED), (12, u, UNSHARED)):
+            end = x(value)
+            parts.append(
+                f'<rect x="{left}" y="{y + dy}" width="{max(end - left, 1):.1f}" height="9" '
+                f'fill="{colour}"/>'
+            )
+            parts.append(
+                f'<text x="{end + 4:.1f}" y="{y + dy + 8}" font-size="9" fill="currentColor">'
+                f"{esc(fmt(value, lang))}</text>"
+            )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def network_figure(result: NetworkResult, lang: str = "en") -> str:
+    """Per-layer parameters with and without sharing (conv, subsampling and linear layers)."""
+    t = _TEXT[_lang(lang)]
+    rows = [
+        r for r in result.rows if r.type in ("conv", "subsample", "linear") and r.params_unshared
+    ]
+    name = result.network.name
+    return bar_chart(
+        [r.name for r in rows],
+        [r.params for r in rows],
+        [r.params_unshared for r in rows],
+        title=t["layer_title"].format(name=name),
+        desc=t["layer_desc"].format(
+            n=len(rows), s=fmt(result.params, lang), u=fmt(result.params_unshared, lang)
+        ),
+        lang=lang,
+        ident=f"{name}-layers",
+    )
+
+
+def overview_figure(entries: Sequence[tuple[str, NetworkResult]], lang: str = "en") -> str:
+    """Whole-network totals with and without sharing, one pair of bars per network."""
+    t = _TEXT[_lang(lang)]
+    items = t["sep"].join(
+        t["item"].format(name=name, s=fmt(r.params, lang), u=fmt(r.params_unshared, lang))
+        for name, r in entries
+    )
+    return bar_chart(
+        [name for name, _ in entries],
+        [r.params for _, r in entries],
+        [r.params_unshared for _, r in entries],
+        title=t["net_title"],
+        desc=t["net_desc"].format(n=len(entries), items=items),
+        lang=lang,
+        ident="overview",
+    )
