@@ -1,0 +1,55 @@
+# convshare: one task runner, a few verbs. Everything runs from the virtual environment .venv/.
+#   make serve   set up, then serve the site on http://127.0.0.1:8000 with live reload
+#   make test    set up, then lint, type-check, build strictly and run every test (browser included)
+#   make build   build the site into site/
+#   make bench   benchmarks (build time, serve reload, page weight, Lighthouse) -> bench/results.json
+#   make notebooks  re-execute the notebooks in place
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+NODE_STAMP := node_modules/.installed
+export NO_MKDOCS_2_WARNING := 1
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: setup system-deps serve build test lint bench notebooks clean
+
+setup: $(STAMP)
+
+$(STAMP): requirements.lock pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --disable-pip-version-check -r requirements.lock
+	$(BIN)/python -m pip install -q --disable-pip-version-check --no-deps -e .
+	touch $(STAMP)
+
+# axe-core and Lighthouse, for the browser checks and the benchmarks.
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --silent --no-audit --no-fund
+	touch $(NODE_STAMP)
+
+system-deps:
+	bash scripts/system-deps.sh
+
+serve: setup
+	$(BIN)/mkdocs serve -a 127.0.0.1:8000
+
+build: setup
+	$(BIN)/mkdocs build --strict
+
+lint: setup
+	$(BIN)/ruff check convshare tests hooks bench docs
+	$(BIN)/ruff format --check convshare tests hooks bench docs
+	$(BIN)/mypy
+
+test: system-deps setup $(NODE_STAMP) lint
+	$(BIN)/pytest
+
+bench: system-deps setup $(NODE_STAMP)
+	$(BIN)/python bench/run.py
+
+notebooks: setup
+	$(BIN)/python docs/notebooks/execute.py
+
+clean:
+	rm -rf site .pytest_cache .mypy_cache .ruff_cache screenshots
