@@ -1,0 +1,66 @@
+"""The theme's own findings that the checks accept, each with its reason, in one place.
+
+Every entry is scoped as narrowly as the tools allow: an axe rule on one selector of
+Material's own markup, a validator message on one piece of Material's own markup. The same
+rule or message anywhere else (in the site's content) still fails the tests.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class AxeIssue:
+    rule: str  # the axe-core rule id
+    selector: str  # CSS selector the violating element itself must match
+    reason: str
+
+
+@dataclass(frozen=True)
+class ValidatorIssue:
+    message: str  # the validator's message, exactly
+    markup: str  # a piece of the offending markup (the validator's "extract") that must appear
+    reason: str
+
+
+AXE: tuple[AxeIssue, ...] = (
+    AxeIssue(
+        rule="aria-dialog-name",
+        selector='div.md-search[role="dialog"][data-md-component="search"]',
+        reason="Material's search overlay has role=dialog without an accessible name "
+        "(theme template partials/search.html); the search input inside it is labelled.",
+    ),
+    AxeIssue(
+        rule="color-contrast",
+        selector="footer .md-footer-meta .md-copyright",
+        reason="Material's footer prints its copyright line in a grey of contrast 4.47:1 on "
+        "the footer's dark background, just under the 4.5:1 that WCAG AA asks of small text.",
+    ),
+    # `link-in-text-block` is deliberately not listed: in this theme it fires on the links of
+    # the pages' own paragraphs (coloured, not underlined, 2.3:1 against the text), which the
+    # site's stylesheet must fix, so it stays a failure wherever it appears.
+)
+
+VALIDATOR: tuple[ValidatorIssue, ...] = (
+    ValidatorIssue(
+        message="Attribute 'autocomplete' is only allowed when the input type is 'color', "
+        "'date', 'datetime-local', 'email', 'hidden', 'month', 'number', 'password', 'range', "
+        "'search', 'tel', 'text', 'time', 'url', or 'week'.",
+        markup='<input class="md-toggle" data-md-toggle=',
+        reason="Material's hidden checkboxes that open the drawer and the search carry "
+        "autocomplete=off so that browsers do not restore them open on 'back'.",
+    ),
+    ValidatorIssue(
+        message="Attribute 'autocorrect' not allowed on element 'input' at this point.",
+        markup='<input type="text" class="md-search__input"',
+        reason="Material's search box sets Safari's non-standard autocorrect=off.",
+    ),
+    ValidatorIssue(
+        message="Bad value '' for attribute 'tabindex' on element 'label': "
+        "The empty string is not a valid integer.",
+        markup='<label class="md-nav__link" for="__nav_',
+        reason="Material's navigation template writes an empty tabindex on the labels of "
+        "navigation sections (feature navigation.sections).",
+    ),
+)

@@ -1,0 +1,122 @@
+"""Shared fixtures: the site built once per test session, and its pages.
+
+`built_site` is the folder of one `mkdocs build --strict` of the repository. A test that takes
+a `site_page` argument is run once for every HTML page of that build, in both languages, so a page
+added later is checked with no test edit.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Folders of the built site that hold no pages of their own (theme assets, search index).
+_NOT_PAGES = {"assets", "search"}
+_SITE = pytest.StashKey[Path]()
+_SITE_ERROR = pytest.StashKey[str]()
+
+
+def build_site(config: pytest.Config) -> Path:
+    """Build the site once per session (`mkdocs build --strict`); fail with its log if it fails."""
+    if _SITE_ERROR in config.stash:
+        pytest.fail(config.stash[_SITE_ERROR], pytrace=False)
+    if _SITE in config.stash:
+        return config.stash[_SITE]
+    work = Path(tempfile.mkdtemp(prefix="convshare-site-"))
+    config.add_cleanup(lambda: shutil.rmtree(work, ignore_errors=True))
+    site = work / "site"
+    proc = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        timeout=540,
+        check=False,
+    )
+    if proc.returncode != 0:
+        config.stash[_SITE_ERROR] = (
+            f"`mkdocs build --strict` failed (exit {proc.returncode}):\n{proc.stdout}{proc.stderr}"
+        )
+        pytest.fail(config.stash[_SITE_ERROR], pytrace=False)
+    config.stash[_SITE] = site
+    return site
+
+
+@pytest.fixture(scope="session")
+def built_site(pytestconfig: pytest.Config) -> Path:
+    """The folder of the site built once for the session."""
+    return build_site(pytestconfig)
+
+
+@pytest.fixture(scope="session")
+def site_base_path(built_site: Path) -> str:
+    """The URL path the site is published under ("" at a domain's root), from its sitemap.
+
+    A project site on GitHub Pages lives under /<repository>/; root-relative links must
+    carry that prefix, so the tests serve and resolve the site under the same path.
+    """
+    return base_path(built_site)
+
+
+def base_path(site: Path) -> str:
+    """The path of `site_url` as written into sitemap.xml, without its final slash."""
+    sitemap = site / "sitemap.xml"
+    if not sitemap.exists():
+        return ""
+    match = re.search(r"<loc>\s*([^<\s]+)", sitemap.read_text(encoding="utf-8"))
+    if match is None or "://" not in match.group(1):
+        return ""  # no site_url: the sitemap holds relative paths ("None/...")
+    return urlsplit(match.group(1)).path.rstrip("/")
+
+
+@dataclass(frozen=True)
+class SitePage:
+    """One HTML page of the built site."""
+
+    file: Path  # the HTML file
+    path: str  # its URL path on the site, e.g. "/en/article/"
+    lang: str  # the language it is written in, from <html lang>, or "?" if it has none
+
+    @property
+    def id(self) -> str:
+        return f"{self.lang}:{self.path}"
+
+
+_HTML_LANG = re.compile(r"<html\b[^>]*\blang=\"([^\"]+)\"", re.IGNORECASE)
+
+
+def discover_pages(site: Path) -> list[SitePage]:
+    """Every HTML page of the built site (404 page included), sorted by URL path."""
+    pages = []
+    for file in sorted(site.rglob("*.html")):
+        rel = file.relative_to(site)
+        if rel.parts[0] in _NOT_PAGES:
+            continue
+        path = "/" + rel.as_posix()
+        if path.endswith("/index.html") or path == "/index.html":
+            path = path[: -len("index.html")]
+        head = file.read_text(encoding="utf-8", errors="replace")[:4000]
+        match = _HTML_LANG.search(head)
+        pages.append(SitePage(file=file, path=path, lang=match.group(1) if match else "?"))
+    return pages
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Run every test that takes `site_page` once per page of the built site."""
+    if "site_page" in metafunc.fixturenames:
+        pages = discover_pages(build_site(metafunc.config))
+        if not pages:
+            pytest.fail("the built site has no HTML pages", pytrace=False)
+        metafunc.parametrize("site_page", pages, ids=[p.id for p in pages])
