@@ -26,6 +26,8 @@ __all__ = ["render_arithmatex", "render_dollars", "tex_to_mathml"]
 # e.g. an alignment environment; it would also be invalid HTML.
 _BARE_AMP = re.compile(r"&(?!#x?[0-9A-Fa-f]+;|[A-Za-z]+;)")
 
+_GROUPED = re.compile(r"</mn><mrow><mo>&#x0002C;</mo></mrow><mn>(?=\d{3}</mn>)")
+
 _ARITHMATEX = re.compile(
     r'<span class="arithmatex">\\\((?P<inline>.*?)\\\)</span>'
     r'|<div class="arithmatex">\s*\\\[(?P<display>.*?)\\\]\s*</div>',
@@ -51,6 +53,9 @@ def tex_to_mathml(tex: str, display: bool = False) -> str:
         mathml = convert(tex, display="block" if display else "inline")
     except Exception as error:  # latex2mathml raises many types for bad input
         raise ValueError(f"cannot convert TeX to MathML: {tex!r}: {error}") from error
+    # "290{,}400" comes out as <mn>290</mn><mrow><mo>,</mo></mrow><mn>400</mn>, and the comma,
+    # an operator, gets spacing around it: keep the number in one <mn>.
+    mathml = _GROUPED.sub(",", mathml)
     if _BARE_AMP.search(mathml):
         raise ValueError(f"cannot convert TeX to MathML (unsupported construct): {tex!r}")
     # Keep the source for copy, search engines and assistive technology that reads TeX.
