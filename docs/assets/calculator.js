@@ -203,7 +203,7 @@
     const [n, k, s, d, [pb, pa]] = [r.size[i], r.k[i], r.s[i], r.d[i], r.pads[i]];
     const p = pb === pa ? "2·" + pb : pb + " + " + pa;
     const top = d === 1n ? `${n} − ${k} + ${p}` : `${n} + ${p} − ${d}·(${k} − 1) − 1`;
-    let t = `${T.axes[i]}: ⌊(${top}) / ${s}⌋ + 1 = ⌊${fmt(r.padded[i] - r.extent[i])} / ${s}⌋ + 1 = ${fmt(r.out[i])}`;
+    let t = `${T.axes[i]} = ⌊(${top}) / ${s}⌋ + 1 = ⌊${fmt(r.padded[i] - r.extent[i])} / ${s}⌋ + 1 = ${fmt(r.out[i])}`;
     if (r.unused[i]) t += " " + say(T.unused[i], { n: r.unused[i] });
     return t;
   }
@@ -261,8 +261,8 @@
     for (let y = 0; y < OH; y++) for (let x = 0; x < OW; x++)
       cell(x2 + x * c, y * c, y === ui && x === uj ? "o t" : "o", ` data-u="${y},${x}"`);
     T.fig.forEach((t, n) => { s += `<text x="${[0, x1, x2][n]}" y="14">${t}</text>`; });
-    const w = x2 + OW * c, h = top + Math.max(H, KH, OH) * c;
-    fig.innerHTML = `<svg viewBox="0 0 ${w} ${h}" width="${w}" height="${h}" aria-hidden="true">${s}</svg>`;
+    const w = x2 + Math.max(OW * c, 60), h = top + Math.max(H, KH, OH) * c;
+    fig.innerHTML = `<svg viewBox="0 0 ${w} ${h}" width="${w}" height="${h}" aria-hidden="true"><defs><pattern id="calc-hatch" width="4" height="4" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="2" height="4" class="p"/></pattern></defs>${s}</svg>`;
   }
 
   presets.forEach((p) => presetBox.add(new Option(p[lang], p.id)));
