@@ -196,7 +196,6 @@
     const q = query();
     if (q !== location.search) history[push || Date.now() - last > 1000 ? "pushState" : "replaceState"](null, "", q);
     last = push ? 0 : Date.now();
-    document.querySelectorAll("a[hreflang]").forEach((a) => { a.search = q; });
   }
 
   function formula(r, i) {
@@ -214,7 +213,8 @@
       kernel_size: tup("kh", "kw"), stride: tup("sh", "sw"), padding: F.pad.value === "n" ? tup("ph", "pw") : F.pad.value,
       dilation: tup("dh", "dw"), groups: parse(F.g.value), bias: F.bias.checked,
     });
-    F.ph.disabled = F.pw.disabled = F.pad.value !== "n";
+    F.ph.parentNode.hidden = F.pw.parentNode.hidden = F.pad.value !== "n";
+    document.querySelectorAll("a[hreflang]").forEach((a) => { a.search = query(); }); // other language, same layer
     const hit = presets.find((p) => matches(fields(p.args)));
     presetBox.value = hit ? hit.id : "";
     const err = $("error");
@@ -244,7 +244,7 @@
     const small = Math.max(H, W, OH, OW) <= 32;
     $("big").hidden = small;
     if (!small) { fig.innerHTML = ""; return; }
-    const c = Math.max(6, Math.min(18, Math.floor(640 / (W + KW + OW + 4)))), gap = 2 * c, top = 22;
+    const c = Math.max(6, Math.min(22, Math.floor(640 / (W + KW + OW + 4)))), gap = 2 * c, top = 22;
     const x1 = W * c + gap, x2 = x1 + KW * c + gap, [pt, pl] = [Number(r.pads[0][0]), Number(r.pads[1][0])];
     const [sh, sw, dh, dw] = [...r.s, ...r.d].map(Number), [uh, uw] = r.unused.map(Number);
     const rows = new Set(), cols = new Set();
