@@ -1,0 +1,147 @@
+"""Write the notebooks from their sources, in both languages, and execute them in place.
+
+Each notebook has one source, ``_src_<name>.py``: a list of cells in which Markdown is written
+in Chinese and English and code is shared (``«word»`` marks a word that differs by language).
+This script writes ``<name>.ipynb`` (Chinese, the site's default language) and
+``<name>.en.ipynb`` (English), then runs every code cell with the same kernel the tests use and
+stores the outputs, so that the site shows the committed results without executing anything.
+
+    python docs/notebooks/execute.py                 # every notebook
+    python docs/notebooks/execute.py training-speed  # one notebook, both languages
+
+Cells tagged ``timing`` print machine-dependent measurements; ``machine`` prints the machine.
+``tests/test_notebooks.py`` re-executes the notebooks and compares every other output exactly.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+import tempfile
+import textwrap
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+from jupyter_client.manager import KernelManager
+from nbclient import NotebookClient
+
+HERE = Path(__file__).resolve().parent
+LANGS = ("zh", "en")
+NAMES = ("sharing", "equivariance", "training-speed")
+TIMEOUT_S = 300  # per cell
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One cell in both languages."""
+
+    kind: str  # "markdown" or "code"
+    text: dict[str, str]
+    tags: tuple[str, ...] = field(default=())
+
+
+def md(zh: str, en: str) -> Cell:
+    """A Markdown cell, written in each language."""
+    return Cell("markdown", {"zh": _clean(zh), "en": _clean(en)})
+
+
+def code(src: str, *, tags: Iterable[str] = (), **words: tuple[str, str]) -> Cell:
+    """A code cell shared by both languages; ``«name»`` becomes ``words[name]`` (zh, en).
+
+    ``«lang»`` becomes the language code itself.
+    """
+    src = _clean(src)
+    text = {}
+    for i, lang in enumerate(LANGS):
+        out = src.replace("«lang»", lang)
+        for name, pair in words.items():
+            out = out.replace(f"«{name}»", pair[i])
+        if "«" in out:
+            raise ValueError(f"untranslated placeholder in code cell:\n{out}")
+        text[lang] = out
+    return Cell("code", text, tuple(tags))
+
+
+def _clean(text: str) -> str:
+    return textwrap.dedent(text).strip("\n")
+
+
+def notebook_path(name: str, lang: str) -> Path:
+    """``name.ipynb`` for Chinese (the default language), ``name.en.ipynb`` for English."""
+    return HERE / (f"{name}.ipynb" if lang == "zh" else f"{name}.{lang}.ipynb")
+
+
+def cells(name: str) -> list[Cell]:
+    """The cells of notebook ``name`` from its source module ``_src_<name>.py``."""
+    module_name = "_src_" + name.replace("-", "_")
+    spec = importlib.util.spec_from_file_location(module_name, HERE / f"{module_name}.py")
+    if spec is None or spec.loader is None:
+        raise FileNotFoundError(module_name)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("execute", sys.modules[__name__])
+    spec.loader.exec_module(module)
+    result: list[Cell] = module.CELLS
+    return result
+
+
+def build(name: str, lang: str) -> nbformat.NotebookNode:
+    """The unexecuted notebook ``name`` in ``lang``."""
+    nb = nbformat.v4.new_notebook()
+    nb.metadata = {
+        "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
+        "language_info": {"name": "python"},
+    }
+    for i, cell in enumerate(cells(name)):
+        maker = nbformat.v4.new_markdown_cell if cell.kind == "markdown" else nbformat.v4.new_code_cell
+        nb_cell = maker(cell.text[lang], id=f"{name}-{i:02d}")
+        if cell.tags:
+            nb_cell.metadata["tags"] = list(cell.tags)
+        nb.cells.append(nb_cell)
+    return nb
+
+
+def execute(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Run every code cell in this folder with a fresh ``python3`` kernel; errors raise."""
+    with tempfile.TemporaryDirectory(prefix="convshare-kernel-") as sockets:
+        # Local sockets (ipc) rather than TCP: nothing listens on the network.
+        km = KernelManager(kernel_name="python3", transport="ipc", ip=f"{sockets}/kernel")
+        client = NotebookClient(
+            nb,
+            km=km,
+            timeout=TIMEOUT_S,
+            allow_errors=False,
+            record_timing=False,
+            resources={"metadata": {"path": str(HERE)}},
+        )
+        try:
+            client.execute()
+        finally:
+            if km.has_kernel:
+                km.shutdown_kernel()
+    return nb
+
+
+def write(nb: nbformat.NotebookNode, path: Path) -> None:
+    """Write a notebook the way Jupyter does (one-space indent, trailing newline)."""
+    nbformat.validate(nb)
+    path.write_text(nbformat.writes(nb) + "\n", encoding="utf-8")
+
+
+def main(argv: list[str]) -> int:
+    names = argv or list(NAMES)
+    unknown = sorted(set(names) - set(NAMES))
+    if unknown:
+        print(f"unknown notebook(s): {', '.join(unknown)}; choose from {', '.join(NAMES)}")
+        return 2
+    for name in names:
+        for lang in LANGS:
+            path = notebook_path(name, lang)
+            print(f"executing {path.relative_to(HERE.parent.parent)}", flush=True)
+            write(execute(build(name, lang)), path)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
