@@ -9,7 +9,8 @@ the "Add an architecture" page). For each spec this hook
 * replaces the marker with the computed page body: summary, conventions, totals, the sharing
   ratio, a step-by-step derivation of the first convolutional layer, a figure, the per-layer
   table (folded away when long) and the spec itself;
-* lists the network on the overview page, where ``<!-- networks: overview -->`` stands;
+* lists the network on the overview page, where ``<!-- networks: overview -->`` stands
+  (and ``<!-- networks: compare a.yaml b.yaml -->`` sets networks side by side, layer by layer);
 * adds the page to the navigation, right after ``architectures/index.md`` (in the section that
   opens with it, or in a section made around it).
 
@@ -39,6 +40,7 @@ __all__ = [
     "discover",
     "load_network",
     "page_language",
+    "render_comparison",
     "render_network",
     "render_overview",
 ]
@@ -52,6 +54,7 @@ LANGS = ("zh", "en")
 _STEM = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
 _NETWORK_MARKER = re.compile(r"^[ \t]*<!--\s*network:\s*(?P<file>\S+?)\s*-->[ \t]*$")
 _OVERVIEW_MARKER = re.compile(r"^[ \t]*<!--\s*networks:\s*overview\s*-->[ \t]*$")
+_COMPARE_MARKER = re.compile(r"^[ \t]*<!--\s*networks:\s*compare\s+(?P<files>[^>]+?)\s*-->[ \t]*$")
 _FENCE = re.compile(r"^[ \t]*(?P<fence>`{3,}|~{3,})")
 #: Above this many table rows, the per-layer table is folded into a collapsible block.
 LONG_TABLE = 40
@@ -83,6 +86,10 @@ _TEXT: dict[str, dict[str, str]] = {
         "macs": "MAC",
         "all": "合计",
         "spec": "规格文件 {file}",
+        "layer": "层",
+        "output": "{name}：输出",
+        "params_of": "{name}：共享参数",
+        "missing": "—",
     },
     "en": {
         "source": "Source",
@@ -113,6 +120,10 @@ _TEXT: dict[str, dict[str, str]] = {
         "macs": "MACs",
         "all": "Total",
         "spec": "The spec file {file}",
+        "layer": "Layer",
+        "output": "{name}: output",
+        "params_of": "{name}: params with sharing",
+        "missing": "—",
     },
 }
 
@@ -373,6 +384,45 @@ def render_overview(specs: list[Spec], lang: str) -> str:
     )
 
 
+def _cell(text: str) -> str:
+    return _escape(text).replace("|", "\\|")
+
+
+def render_comparison(specs: list[Spec], lang: str) -> str:
+    """The same layers in several networks side by side: output shapes and parameters.
+
+    Rows follow the first network; a layer is matched by name in the others. Rows that change
+    nothing (activations, dropout, a pooling that keeps the size) are left out.
+    """
+    cs = _convshare()
+    t = _TEXT[lang]
+    header = [t["layer"]]
+    for spec in specs:
+        name = _cell(spec.result.network.name)
+        header += [t["output"].format(name=name), t["params_of"].format(name=name)]
+    lines = [
+        "| " + " | ".join(header) + " |",
+        "| --- |" + " ---: | ---: |" * len(specs),
+    ]
+    by_name = [{row.name: row for row in spec.result.rows} for spec in specs]
+    for row in specs[0].result.rows:
+        if row.params == 0 and row.in_shape == row.out_shape:
+            continue
+        cells = [_cell(row.name)]
+        for rows in by_name:
+            other = rows.get(row.name)
+            if other is None:
+                cells += [t["missing"], t["missing"]]
+            else:
+                cells += [cs.tensor_shape(other.out_shape), cs.fmt(other.params, lang)]
+        lines.append("| " + " | ".join(cells) + " |")
+    total = [f"**{t['all']}**"]
+    for spec in specs:
+        total += ["", f"**{cs.fmt(spec.result.params, lang)}**"]
+    lines.append("| " + " | ".join(total) + " |")
+    return "\n".join(lines) + "\n"
+
+
 def _replace_markers(markdown: str, replace: Any) -> str:
     """Apply ``replace(line) -> str | None`` to every line outside fenced code blocks."""
     out: list[str] = []
@@ -547,22 +597,25 @@ def on_page_markdown(markdown: str, page: Any, config: Any, **kwargs: Any) -> st
     lang = page_language(src)
     seen: list[str] = []
 
-    def replace(line: str) -> str | None:
-        if _OVERVIEW_MARKER.match(line):
-            return render_overview(list(specs.values()), lang)
-        match = _NETWORK_MARKER.match(line)
-        if not match:
-            return None
-        name = match.group("file")
+    def lookup(name: str) -> Spec:
         stem = name.removesuffix(".yaml")
         if stem not in specs or not name.endswith(".yaml"):
             known = ", ".join(f"{s}.yaml" for s in sorted(specs)) or "none"
-            raise _error(
-                f"{src}: <!-- network: {name} --> names no spec in docs/{SPEC_DIR}/ "
-                f"(specs: {known})"
-            )
-        seen.append(stem)
-        return render_network(specs[stem], lang)
+            raise _error(f"{src}: {name!r} is no spec in docs/{SPEC_DIR}/ (specs: {known})")
+        return specs[stem]
+
+    def replace(line: str) -> str | None:
+        if _OVERVIEW_MARKER.match(line):
+            return render_overview(list(specs.values()), lang)
+        compare = _COMPARE_MARKER.match(line)
+        if compare:
+            return render_comparison([lookup(n) for n in compare.group("files").split()], lang)
+        match = _NETWORK_MARKER.match(line)
+        if not match:
+            return None
+        spec = lookup(match.group("file"))
+        seen.append(spec.stem)
+        return render_network(spec, lang)
 
     markdown = _replace_markers(markdown, replace)
     own = Path(_norm(src)).stem
@@ -572,3 +625,13 @@ def on_page_markdown(markdown: str, page: Any, config: Any, **kwargs: Any) -> st
             f"<!-- network: {own}.yaml -->, where the computed tables go"
         )
     return markdown
+
+
+def on_page_content(html_: str, page: Any, **kwargs: Any) -> str:
+    # Material writes page.title through Jinja's striptags into <title>, which turns the
+    # heading's escaped "&lt;" back into "<": a title taken from a spec could then close
+    # <title> and open a script. page.title is HTML text (entities kept), so giving it as the
+    # page's meta title, which the theme writes as it is, keeps it escaped.
+    if page.file.src_uri.startswith(f"{SPEC_DIR}/") and page.title and "title" not in page.meta:
+        page.meta["title"] = page.title
+    return html_
