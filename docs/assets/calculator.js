@@ -1,290 +1,283 @@
-/* Conv layer calculator: the rules of convshare.conv2d (convshare/_conv.py), check for check.
-   tests/test_calculator_parity.py runs this very file in Node against the package.
-   Python values are modelled as: int = BigInt, float = Number, bool = boolean, str = string,
-   None = null, list = Array, tuple = Array with `tuple` set. All arithmetic is on BigInt. */
+/* Conv layer calculator: convshare.conv2d's rules (convshare/_conv.py), check for check; tested
+   against the package in Node (tests/test_calculator_parity.py). Python values: int = BigInt,
+   float = Number, bool, str, None = null, list = Array, tuple = Array with `tuple` set. */
 (function () {
-  "use strict";
+"use strict";
 
-  const hex = (c, n) => c.toString(16).padStart(n, "0");
+const hex = (c, n) => c.toString(16).padStart(n, "0");
 
-  function reprStr(s) { // Python's repr() of a str
-    const q = s.includes("'") && !s.includes('"') ? '"' : "'";
-    let o = q;
-    for (const ch of s) {
-      const c = ch.codePointAt(0);
-      if (ch === q || ch === "\\") o += "\\" + ch;
-      else if (ch === "\t") o += "\\t";
-      else if (ch === "\n") o += "\\n";
-      else if (ch === "\r") o += "\\r";
-      else if (c < 32 || c === 127 || (c > 127 && /[\p{C}\p{Z}]/u.test(ch)))
-        o += c < 256 ? "\\x" + hex(c, 2) : c < 65536 ? "\\u" + hex(c, 4) : "\\U" + hex(c, 8);
-      else o += ch;
+function reprStr(s) { // Python's repr() of a str
+  const q = s.includes("'") && !s.includes('"') ? '"' : "'";
+  let o = q;
+  for (const ch of s) {
+    const c = ch.codePointAt(0);
+    if (ch === q || ch === "\\") o += "\\" + ch;
+    else if (ch === "\t") o += "\\t";
+    else if (ch === "\n") o += "\\n";
+    else if (ch === "\r") o += "\\r";
+    else if (c < 32 || c === 127 || (c > 127 && /[\p{C}\p{Z}]/u.test(ch)))
+      o += c < 256 ? "\\x" + hex(c, 2) : c < 65536 ? "\\u" + hex(c, 4) : "\\U" + hex(c, 8);
+    else o += ch;
+  }
+  return o + q;
+}
+
+function reprFloat(x) { // Python's repr() of a float: shortest digits, exponent outside 1e-4..1e16
+  if (x !== x) return "nan";
+  if (!isFinite(x)) return x > 0 ? "inf" : "-inf";
+  if (x === 0) return 1 / x < 0 ? "-0.0" : "0.0";
+  let [m, e] = x.toExponential().split("e"), sign = "";
+  if (m[0] === "-") { sign = "-"; m = m.slice(1); }
+  const g = m.replace(".", "");
+  e = +e;
+  if (e < -4 || e >= 16)
+    return sign + g[0] + (g.length > 1 ? "." + g.slice(1) : "") + "e" + (e < 0 ? "-" : "+") + String(Math.abs(e)).padStart(2, "0");
+  if (e < 0) return sign + "0." + "0".repeat(-e - 1) + g;
+  return sign + (g.length > e + 1 ? g.slice(0, e + 1) + "." + g.slice(e + 1) : g.padEnd(e + 1, "0") + ".0");
+}
+
+function repr(v) {
+  if (typeof v === "bigint") return String(v);
+  if (typeof v === "number") return reprFloat(v);
+  if (typeof v === "boolean") return v ? "True" : "False";
+  if (v === null) return "None";
+  if (typeof v === "string") return reprStr(v);
+  const s = v.map(repr).join(", ");
+  return v.tuple ? "(" + s + (v.length === 1 ? ",)" : ")") : "[" + s + "]";
+}
+
+class GeometryError { constructor(code, fields) { this.code = code; this.fields = fields; } }
+const fail = (code, fields) => { throw new GeometryError(code, fields); };
+const isInt = (v) => typeof v === "bigint";
+
+function checkInt(name, v, min) {
+  if (!isInt(v)) fail("not_integer", { name, value: repr(v) });
+  if (v < min) fail(min > 0n ? "not_positive" : "negative", { name, value: v });
+  return v;
+}
+
+function pair(name, v, min = 1n) {
+  if (Array.isArray(v)) {
+    if (v.length !== 2) fail("bad_pair", { name, value: repr(v) });
+    return [checkInt(name, v[0], min), checkInt(name, v[1], min)];
+  }
+  if (!isInt(v)) fail("bad_pair", { name, value: repr(v) });
+  checkInt(name, v, min);
+  return [v, v];
+}
+
+function padding(p, k, s, d) {
+  if (typeof p === "string") {
+    if (p === "valid") return [[0n, 0n], [0n, 0n]];
+    if (p !== "same") fail("bad_padding", { value: repr(p) });
+    if (s[0] !== 1n || s[1] !== 1n) {
+      const t = s.slice(); t.tuple = true;
+      fail("same_strided", { value: repr(s[0] === s[1] ? s[0] : t) });
     }
-    return o + q;
+    return k.map((kk, i) => { const t = d[i] * (kk - 1n); return [t / 2n, t - t / 2n]; });
   }
+  const q = pair("padding", p, 0n);
+  return [[q[0], q[0]], [q[1], q[1]]];
+}
 
-  function reprFloat(x) { // Python's repr() of a float: shortest digits, exponent outside 1e-4..1e16
-    if (x !== x) return "nan";
-    if (!isFinite(x)) return x > 0 ? "inf" : "-inf";
-    if (x === 0) return 1 / x < 0 ? "-0.0" : "0.0";
-    let [m, e] = x.toExponential().split("e"), sign = "";
-    if (m[0] === "-") { sign = "-"; m = m.slice(1); }
-    const g = m.replace(".", "");
-    e = +e;
-    if (e < -4 || e >= 16)
-      return sign + g[0] + (g.length > 1 ? "." + g.slice(1) : "") + "e" + (e < 0 ? "-" : "+") + String(Math.abs(e)).padStart(2, "0");
-    if (e < 0) return sign + "0." + "0".repeat(-e - 1) + g;
-    return sign + (g.length > e + 1 ? g.slice(0, e + 1) + "." + g.slice(e + 1) : g.padEnd(e + 1, "0") + ".0");
+function compute(a) {
+  const dflt = (v, x) => (v === undefined ? x : v);
+  const size = pair("input_size", a.input_size);
+  const cin = checkInt("in_channels", a.in_channels, 1n);
+  const cout = checkInt("out_channels", a.out_channels, 1n);
+  const g = checkInt("groups", dflt(a.groups, 1n), 1n);
+  const k = pair("kernel_size", a.kernel_size);
+  const s = pair("stride", dflt(a.stride, 1n));
+  const d = pair("dilation", dflt(a.dilation, 1n));
+  const bias = dflt(a.bias, true);
+  if (typeof bias !== "boolean") fail("not_bool", { name: "bias", value: repr(bias) });
+  const pads = padding(dflt(a.padding, 0n), k, s, d);
+  if (cin % g) fail("groups_in", { in_channels: cin, groups: g });
+  if (cout % g) fail("groups_out", { out_channels: cout, groups: g });
+  const r = { size, cin, cout, g, bias, k, s, d, pads, out: [], unused: [], extent: [], padded: [] };
+  for (const i of [0, 1]) {
+    const padded = size[i] + pads[i][0] + pads[i][1], extent = d[i] * (k[i] - 1n) + 1n;
+    const span = padded - extent;
+    if (span < 0n)
+      fail("kernel_too_large", { extent, index: i, padded, size: size[i], pad: pads[i][0] + pads[i][1] });
+    const out = span / s[i] + 1n;
+    r.out.push(out); r.extent.push(extent); r.padded.push(padded);
+    r.unused.push(padded - ((out - 1n) * s[i] + extent));
   }
+  r.positions = r.out[0] * r.out[1];
+  r.neurons = r.positions * cout;
+  r.wpf = k[0] * k[1] * (cin / g);
+  r.ppf = r.wpf + (bias ? 1n : 0n);
+  r.shared = cout * r.ppf;
+  r.unshared = r.positions * r.shared;
+  r.macs = r.neurons * r.wpf;
+  return r;
+}
 
-  function repr(v) {
-    if (typeof v === "bigint") return String(v);
-    if (typeof v === "number") return reprFloat(v);
-    if (typeof v === "boolean") return v ? "True" : "False";
-    if (v === null) return "None";
-    if (typeof v === "string") return reprStr(v);
-    const s = v.map(repr).join(", ");
-    return v.tuple ? "(" + s + (v.length === 1 ? ",)" : ")") : "[" + s + "]";
+/** conv2d(args) -> result, or {error: {code, fields}} for a geometry the package rejects. */
+function conv2d(a) {
+  try { return compute(a); } catch (e) {
+    if (e instanceof GeometryError) return { error: e };
+    throw e;
   }
+}
 
-  class GeometryError { constructor(code, fields) { this.code = code; this.fields = fields; } }
-  const fail = (code, fields) => { throw new GeometryError(code, fields); };
-  const isInt = (v) => typeof v === "bigint";
+/** The package's message for `error` in `lang`; data = {messages, axes} exported by the page. */
+function message(error, lang, data) {
+  const f = Object.assign({}, error.fields);
+  if (error.code === "kernel_too_large") [f.axis, f.axis_zh] = data.axes[f.index];
+  return data.messages[error.code][lang === "zh" ? "zh" : "en"].replace(/\{(\w+)\}/g, (_, n) => String(f[n]));
+}
 
-  function checkInt(name, v, min) {
-    if (!isInt(v)) fail("not_integer", { name, value: repr(v) });
-    if (v < min) fail(min > 0n ? "not_positive" : "negative", { name, value: v });
-    return v;
-  }
+const fmt = (n) => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
 
-  function pair(name, v, min = 1n) {
-    if (Array.isArray(v)) {
-      if (v.length !== 2) fail("bad_pair", { name, value: repr(v) });
-      return [checkInt(name, v[0], min), checkInt(name, v[1], min)];
-    }
-    if (!isInt(v)) fail("bad_pair", { name, value: repr(v) });
-    checkInt(name, v, min);
-    return [v, v];
-  }
+/** A field's text read as a Python literal would be: int, float or else the string itself. */
+function parse(t) {
+  const s = t.trim();
+  if (/^[+-]?\d+$/.test(s)) return BigInt(s);
+  if (/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(s)) return Number(s);
+  return t;
+}
 
-  function padding(p, k, s, d) {
-    if (typeof p === "string") {
-      if (p === "valid") return [[0n, 0n], [0n, 0n]];
-      if (p !== "same") fail("bad_padding", { value: repr(p) });
-      if (s[0] !== 1n || s[1] !== 1n) {
-        const t = s.slice(); t.tuple = true;
-        fail("same_strided", { value: repr(s[0] === s[1] ? s[0] : t) });
-      }
-      return k.map((kk, i) => { const t = d[i] * (kk - 1n); return [t / 2n, t - t / 2n]; });
-    }
-    const q = pair("padding", p, 0n);
-    return [[q[0], q[0]], [q[1], q[1]]];
-  }
+if (typeof module !== "undefined" && module.exports) module.exports = { conv2d, message, repr, fmt, parse };
+if (typeof document === "undefined") return;
 
-  function compute(a) {
-    const dflt = (v, x) => (v === undefined ? x : v);
-    const size = pair("input_size", a.input_size);
-    const cin = checkInt("in_channels", a.in_channels, 1n);
-    const cout = checkInt("out_channels", a.out_channels, 1n);
-    const g = checkInt("groups", dflt(a.groups, 1n), 1n);
-    const k = pair("kernel_size", a.kernel_size);
-    const s = pair("stride", dflt(a.stride, 1n));
-    const d = pair("dilation", dflt(a.dilation, 1n));
-    const bias = dflt(a.bias, true);
-    if (typeof bias !== "boolean") fail("not_bool", { name: "bias", value: repr(bias) });
-    const pads = padding(dflt(a.padding, 0n), k, s, d);
-    if (cin % g) fail("groups_in", { in_channels: cin, groups: g });
-    if (cout % g) fail("groups_out", { out_channels: cout, groups: g });
-    const r = { size, cin, cout, g, bias, k, s, d, pads, out: [], unused: [], extent: [], padded: [] };
-    for (const i of [0, 1]) {
-      const padded = size[i] + pads[i][0] + pads[i][1], extent = d[i] * (k[i] - 1n) + 1n;
-      const span = padded - extent;
-      if (span < 0n)
-        fail("kernel_too_large", { extent, index: i, padded, size: size[i], pad: pads[i][0] + pads[i][1] });
-      const out = span / s[i] + 1n;
-      r.out.push(out); r.extent.push(extent); r.padded.push(padded);
-      r.unused.push(padded - ((out - 1n) * s[i] + extent));
-    }
-    r.positions = r.out[0] * r.out[1];
-    r.neurons = r.positions * cout;
-    r.wpf = k[0] * k[1] * (cin / g);
-    r.ppf = r.wpf + (bias ? 1n : 0n);
-    r.shared = cout * r.ppf;
-    r.unshared = r.positions * r.shared;
-    r.macs = r.neurons * r.wpf;
-    return r;
-  }
+/* The page. */
+const root = document.getElementById("calc");
+if (!root) return;
+const $ = (id) => document.getElementById("calc-" + id);
+const json = (id) => JSON.parse($(id).textContent);
+const data = json("data"), T = json("text"), lang = root.dataset.lang;
+const form = $("form"), F = form.elements, presetBox = $("preset");
+const names = [...F].filter((e) => e.name).map((e) => e.name);
+const presets = data.presets;
+let unit = [0n, 0n], last = 0;
 
-  /** conv2d(args) -> result, or {error: {code, fields}} for a geometry the package rejects. */
-  function conv2d(a) {
-    try { return compute(a); } catch (e) {
-      if (e instanceof GeometryError) return { error: e };
-      throw e;
-    }
-  }
+const N = (s, ...v) => s.reduce((a, t, i) => a + fmt(v[i - 1]) + t); // every number with separators
+const say = (t, o) => t.replace(/\{(\w+)\}/g, (_, n) => fmt(o[n]));
+const tup = (x, y) => { const v = [parse(F[x].value), parse(F[y].value)]; v.tuple = true; return v; };
 
-  /** The package's message for `error` in `lang`; data = {messages, axes} exported by the page. */
-  function message(error, lang, data) {
-    const f = Object.assign({}, error.fields);
-    if (error.code === "kernel_too_large") [f.axis, f.axis_zh] = data.axes[f.index];
-    return data.messages[error.code][lang === "zh" ? "zh" : "en"].replace(/\{(\w+)\}/g, (_, n) => String(f[n]));
-  }
+function fields(a) { // a preset (conv2d keyword arguments) as the form's field values
+  const p = a.padding || 0, named = typeof p == "string", o = { cin: a.in_channels, cout: a.out_channels,
+    g: a.groups || 1, pad: named ? p : "n", bias: a.bias === false ? 0 : 1 };
+  const two = (v = 1, x, y) => { [o[x], o[y]] = [].concat(v, v); };
+  two(a.input_size, "ih", "iw"); two(a.kernel_size, "kh", "kw"); two(a.stride, "sh", "sw");
+  two(named ? 0 : p, "ph", "pw"); two(a.dilation, "dh", "dw");
+  for (const n in o) o[n] = String(o[n]);
+  return o;
+}
 
-  const fmt = (n) => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+const val = (n) => (F[n].type === "checkbox" ? (F[n].checked ? "1" : "0") : F[n].value);
+function put(o) {
+  for (const n of names) if (n in o) F[n].type === "checkbox" ? (F[n].checked = o[n] !== "0") : (F[n].value = o[n]);
+}
+const matches = (o) => names.every((n) => val(n) === o[n] || (o.pad !== "n" && (n === "ph" || n === "pw")));
 
-  /** A field's text read as a Python literal would be: int, float or else the string itself. */
-  function parse(t) {
-    const s = t.trim();
-    if (/^[+-]?\d+$/.test(s)) return BigInt(s);
-    if (/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(s)) return Number(s);
-    return t;
-  }
+function query() {
+  return "?" + names.map((n) => n + "=" + encodeURIComponent(val(n))).join("&") + "&u=" + unit.join(",");
+}
 
-  const api = { conv2d, message, repr, fmt, parse };
-  if (typeof module !== "undefined" && module.exports) module.exports = api;
-  if (typeof document === "undefined") return;
+function restore() {
+  const q = new URLSearchParams(location.search);
+  put(fields(presets[0].args));
+  put(Object.fromEntries(q));
+  const u = (q.get("u") || "").split(",");
+  unit = u.length === 2 && u.every((x) => /^\d+$/.test(x)) ? u.map(BigInt) : [0n, 0n];
+}
 
-  /* ---------------- the page ---------------- */
-  const root = document.getElementById("calc");
-  if (!root) return;
-  const $ = (id) => document.getElementById("calc-" + id);
-  const json = (id) => JSON.parse($(id).textContent);
-  const data = json("data"), T = json("text"), lang = root.dataset.lang;
-  const form = $("form"), F = form.elements, presetBox = $("preset");
-  const names = [...F].filter((e) => e.name).map((e) => e.name);
-  const presets = data.presets;
-  let unit = [0n, 0n], last = 0;
+function remember(push) { // a burst of edits (one second apart at most) makes one history entry
+  const q = query();
+  if (q !== location.search) history[push || Date.now() - last > 1000 ? "pushState" : "replaceState"](null, "", q);
+  last = push ? 0 : Date.now();
+}
 
-  const say = (t, o) => t.replace(/\{(\w+)\}/g, (_, n) => (typeof o[n] === "bigint" ? fmt(o[n]) : o[n]));
-  const tup = (x, y) => { const v = [parse(F[x].value), parse(F[y].value)]; v.tuple = true; return v; };
+function formula(r, i) {
+  const [n, k, s, d, [pb, pa]] = [r.size[i], r.k[i], r.s[i], r.d[i], r.pads[i]];
+  const p = pb === pa ? "2·" + pb : pb + " + " + pa;
+  const top = d === 1n ? `${n} − ${k} + ${p}` : `${n} + ${p} − ${d}·(${k} − 1) − 1`;
+  let t = N`${T.axes[i]} = ⌊(${top}) / ${s}⌋ + 1 = ⌊${r.padded[i] - r.extent[i]} / ${s}⌋ + 1 = ${r.out[i]}`;
+  if (r.unused[i]) t += " " + say(T.unused[i], { n: r.unused[i] });
+  return t;
+}
 
-  function fields(a) { // a preset (conv2d keyword arguments) as the form's field values
-    const o = {}, two = (v, x, y, d) => {
-      v = v === undefined ? d : v;
-      const p = Array.isArray(v) ? v : [v, v];
-      o[x] = String(p[0]); o[y] = String(p[1]);
-    };
-    const p = a.padding === undefined ? 0 : a.padding, named = typeof p === "string";
-    two(a.input_size, "ih", "iw"); two(a.kernel_size, "kh", "kw"); two(a.stride, "sh", "sw", 1);
-    two(named ? 0 : p, "ph", "pw"); two(a.dilation, "dh", "dw", 1);
-    Object.assign(o, { cin: String(a.in_channels), cout: String(a.out_channels), g: String(a.groups || 1),
-      pad: named ? p : "n", bias: a.bias === false ? "0" : "1" });
-    return o;
-  }
-
-  const val = (n) => (F[n].type === "checkbox" ? (F[n].checked ? "1" : "0") : F[n].value);
-  function put(o) {
-    for (const n of names) if (n in o) F[n].type === "checkbox" ? (F[n].checked = o[n] !== "0") : (F[n].value = o[n]);
-  }
-  const matches = (o) => names.every((n) => val(n) === o[n] || (o.pad !== "n" && (n === "ph" || n === "pw")));
-
-  function query() {
-    return "?" + names.map((n) => n + "=" + encodeURIComponent(val(n))).join("&") + "&u=" + unit.join(",");
-  }
-
-  function restore() {
-    const q = new URLSearchParams(location.search);
-    put(fields(presets[0].args));
-    const o = {};
-    for (const n of names) if (q.has(n)) o[n] = q.get(n);
-    put(o);
-    const u = (q.get("u") || "").split(",");
-    unit = u.length === 2 && u.every((x) => /^\d+$/.test(x)) ? u.map(BigInt) : [0n, 0n];
-  }
-
-  function remember(push) { // a burst of edits (one second apart at most) makes one history entry
-    const q = query();
-    if (q !== location.search) history[push || Date.now() - last > 1000 ? "pushState" : "replaceState"](null, "", q);
-    last = push ? 0 : Date.now();
-  }
-
-  function formula(r, i) {
-    const [n, k, s, d, [pb, pa]] = [r.size[i], r.k[i], r.s[i], r.d[i], r.pads[i]];
-    const p = pb === pa ? "2·" + pb : pb + " + " + pa;
-    const top = d === 1n ? `${n} − ${k} + ${p}` : `${n} + ${p} − ${d}·(${k} − 1) − 1`;
-    let t = `${T.axes[i]} = ⌊(${top}) / ${s}⌋ + 1 = ⌊${fmt(r.padded[i] - r.extent[i])} / ${s}⌋ + 1 = ${fmt(r.out[i])}`;
-    if (r.unused[i]) t += " " + say(T.unused[i], { n: r.unused[i] });
-    return t;
-  }
-
-  function update() {
-    const r = conv2d({
-      input_size: tup("ih", "iw"), in_channels: parse(F.cin.value), out_channels: parse(F.cout.value),
-      kernel_size: tup("kh", "kw"), stride: tup("sh", "sw"), padding: F.pad.value === "n" ? tup("ph", "pw") : F.pad.value,
-      dilation: tup("dh", "dw"), groups: parse(F.g.value), bias: F.bias.checked,
-    });
-    F.ph.parentNode.hidden = F.pw.parentNode.hidden = F.pad.value !== "n";
-    document.querySelectorAll("a[hreflang]").forEach((a) => { a.search = query(); }); // other language, same layer
-    const hit = presets.find((p) => matches(fields(p.args)));
-    presetBox.value = hit ? hit.id : "";
-    const err = $("error");
-    root.classList.toggle("calc-bad", !!r.error);
-    err.hidden = !r.error;
-    if (r.error) { err.textContent = message(r.error, lang, data); return; }
-    const [oh, ow] = r.out, ch = r.g === 1n ? fmt(r.cin) : `(${r.cin}/${r.g})`;
-    const show = {
-      out: `${fmt(oh)} × ${fmt(ow)} × ${fmt(r.cout)}`,
-      neurons: `${fmt(r.neurons)} = ${fmt(oh)} × ${fmt(ow)} × ${fmt(r.cout)}`,
-      shared: `${fmt(r.shared)} = ${fmt(r.cout)} × (${r.k[0]} × ${r.k[1]} × ${ch}${r.bias ? " + 1" : ""})`,
-      unshared: `${fmt(r.unshared)} = ${fmt(r.positions)} × ${fmt(r.shared)}`,
-      ratio: `${fmt(r.positions)} = ${fmt(oh)} × ${fmt(ow)}`,
-      macs: `${fmt(r.macs)} = ${fmt(r.neurons)} × ${fmt(r.wpf)}`,
-      fh: formula(r, 0), fw: formula(r, 1),
-    };
-    for (const id in show) $(id).textContent = show[id];
-    unit = unit.map((u, i) => (u < r.out[i] ? u : r.out[i] - 1n));
-    const [i, j] = unit, [r0, c0] = [i * r.s[0], j * r.s[1]];
-    $("rf").textContent = say(T.rf, { i, j, r0, r1: r0 + r.extent[0] - 1n, c0, c1: c0 + r.extent[1] - 1n,
-      kh: r.k[0], kw: r.k[1], ch: r.cin / r.g, n: r.wpf });
-    draw(r, Number(i), Number(j));
-  }
-
-  function draw(r, ui, uj) {
-    const fig = $("fig"), [H, W, OH, OW, KH, KW] = [...r.padded, ...r.out, ...r.k].map(Number);
-    const small = Math.max(H, W, OH, OW) <= 32;
-    $("big").hidden = small;
-    if (!small) { fig.innerHTML = ""; return; }
-    const c = Math.max(6, Math.min(22, Math.floor(640 / (W + KW + OW + 4)))), gap = 2 * c, top = 22;
-    const x1 = W * c + gap, x2 = x1 + KW * c + gap, [pt, pl] = [Number(r.pads[0][0]), Number(r.pads[1][0])];
-    const [sh, sw, dh, dw] = [...r.s, ...r.d].map(Number), [uh, uw] = r.unused.map(Number);
-    const rows = new Set(), cols = new Set();
-    for (let m = 0; m < KH; m++) rows.add(ui * sh + m * dh);
-    for (let m = 0; m < KW; m++) cols.add(uj * sw + m * dw);
-    let s = "";
-    const cell = (x, y, cls, extra = "") => { s += `<rect x="${x}" y="${y + top}" width="${c}" height="${c}" class="${cls}"${extra}/>`; };
-    for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) {
-      const pad = y < pt || y >= pt + Number(r.size[0]) || x < pl || x >= pl + Number(r.size[1]);
-      cell(x * c, y * c, (pad ? "p" : "i") + (y >= H - uh || x >= W - uw ? " x" : "") + (rows.has(y) && cols.has(x) ? " t" : ""));
-    }
-    s += `<rect x="${uj * sw * c}" y="${ui * sh * c + top}" width="${Number(r.extent[1]) * c}" height="${Number(r.extent[0]) * c}" class="w"/>`;
-    for (let y = 0; y < KH; y++) for (let x = 0; x < KW; x++) cell(x1 + x * c, y * c, "k");
-    for (let y = 0; y < OH; y++) for (let x = 0; x < OW; x++)
-      cell(x2 + x * c, y * c, y === ui && x === uj ? "o t" : "o", ` data-u="${y},${x}"`);
-    T.fig.forEach((t, n) => { s += `<text x="${[0, x1, x2][n]}" y="14">${t}</text>`; });
-    const w = x2 + Math.max(OW * c, 60), h = top + Math.max(H, KH, OH) * c;
-    fig.innerHTML = `<svg viewBox="0 0 ${w} ${h}" width="${w}" height="${h}" aria-hidden="true"><defs><pattern id="calc-hatch" width="4" height="4" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="2" height="4" class="p"/></pattern></defs>${s}</svg>`;
-  }
-
-  presets.forEach((p) => presetBox.add(new Option(p[lang], p.id)));
-  presetBox.addEventListener("change", () => {
-    const p = presets.find((x) => x.id === presetBox.value);
-    if (!p) return;
-    put(fields(p.args)); unit = [0n, 0n]; update(); remember(true);
+function update() {
+  const r = conv2d({
+    input_size: tup("ih", "iw"), in_channels: parse(F.cin.value), out_channels: parse(F.cout.value),
+    kernel_size: tup("kh", "kw"), stride: tup("sh", "sw"), padding: F.pad.value === "n" ? tup("ph", "pw") : F.pad.value,
+    dilation: tup("dh", "dw"), groups: parse(F.g.value), bias: F.bias.checked,
   });
-  form.addEventListener("input", (e) => { if (e.target !== presetBox) { update(); remember(); } });
-  form.addEventListener("submit", (e) => e.preventDefault());
-  $("fig").addEventListener("click", (e) => {
-    const u = e.target.dataset && e.target.dataset.u;
-    if (u) { unit = u.split(",").map(BigInt); update(); remember(); }
-  });
-  $("fig").addEventListener("keydown", (e) => {
-    const m = { ArrowUp: [-1n, 0n], ArrowDown: [1n, 0n], ArrowLeft: [0n, -1n], ArrowRight: [0n, 1n] }[e.key];
-    if (!m || root.classList.contains("calc-bad")) return;
-    e.preventDefault();
-    unit = unit.map((u, i) => (u + m[i] < 0n ? 0n : u + m[i]));
-    update(); remember();
-  });
-  addEventListener("popstate", () => { restore(); update(); });
-  restore();
-  update();
+  F.ph.parentNode.hidden = F.pw.parentNode.hidden = F.pad.value !== "n";
+  document.querySelectorAll("a[hreflang]").forEach((a) => { a.search = query(); }); // other language, same layer
+  const hit = presets.find((p) => matches(fields(p.args)));
+  presetBox.value = hit ? hit.id : "";
+  const err = $("error");
+  root.classList.toggle("calc-bad", !!r.error);
+  err.hidden = !r.error;
+  if (r.error) { err.textContent = message(r.error, lang, data); return; }
+  const [oh, ow] = r.out, ch = r.g === 1n ? r.cin : `(${r.cin}/${r.g})`;
+  const show = {
+    out: N`${oh} × ${ow} × ${r.cout}`,
+    neurons: N`${r.neurons} = ${oh} × ${ow} × ${r.cout}`,
+    shared: N`${r.shared} = ${r.cout} × (${r.k[0]} × ${r.k[1]} × ${ch}${r.bias ? " + 1" : ""})`,
+    unshared: N`${r.unshared} = ${r.positions} × ${r.shared}`,
+    ratio: N`${r.positions} = ${oh} × ${ow}`,
+    macs: N`${r.macs} = ${r.neurons} × ${r.wpf}`,
+    fh: formula(r, 0), fw: formula(r, 1),
+  };
+  for (const id in show) $(id).textContent = show[id];
+  unit = unit.map((u, i) => (u < r.out[i] ? u : r.out[i] - 1n));
+  const [i, j] = unit, [r0, c0] = [i * r.s[0], j * r.s[1]];
+  $("rf").textContent = say(T.rf, { i, j, r0, r1: r0 + r.extent[0] - 1n, c0, c1: c0 + r.extent[1] - 1n,
+    kh: r.k[0], kw: r.k[1], ch: r.cin / r.g, n: r.wpf });
+  draw(r, Number(i), Number(j));
+}
+
+function draw(r, ui, uj) {
+  const fig = $("fig"), [H, W, OH, OW, KH, KW] = [...r.padded, ...r.out, ...r.k].map(Number);
+  const small = Math.max(H, W, OH, OW) <= 32;
+  $("big").hidden = small; $("key").hidden = !small;
+  if (!small) { fig.innerHTML = ""; return; }
+  const c = Math.max(6, Math.min(22, Math.floor(640 / (W + KW + OW + 4)))), gap = 2 * c, top = 22;
+  const x1 = W * c + gap, x2 = x1 + KW * c + gap, [pt, pl] = [Number(r.pads[0][0]), Number(r.pads[1][0])];
+  const [sh, sw, dh, dw, uh, uw, ih, iw] = [...r.s, ...r.d, ...r.unused, ...r.size].map(Number);
+  const rows = new Set(), cols = new Set();
+  for (let m = 0; m < KH; m++) rows.add(ui * sh + m * dh);
+  for (let m = 0; m < KW; m++) cols.add(uj * sw + m * dw);
+  let s = "";
+  const cell = (x, y, cls, extra = "") => { s += `<rect x="${x}" y="${y + top}" width="${c}" height="${c}" class="${cls}"${extra}/>`; };
+  for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) {
+    const pad = y < pt || y >= pt + ih || x < pl || x >= pl + iw;
+    cell(x * c, y * c, (pad ? "p" : "i") + (y >= H - uh || x >= W - uw ? " x" : "") + (rows.has(y) && cols.has(x) ? " t" : ""));
+  }
+  s += `<rect x="${uj * sw * c}" y="${ui * sh * c + top}" width="${Number(r.extent[1]) * c}" height="${Number(r.extent[0]) * c}" class="w"/>`;
+  for (let y = 0; y < KH; y++) for (let x = 0; x < KW; x++) cell(x1 + x * c, y * c, "k");
+  for (let y = 0; y < OH; y++) for (let x = 0; x < OW; x++)
+    cell(x2 + x * c, y * c, y === ui && x === uj ? "o t" : "o", ` data-u="${y},${x}"`);
+  T.fig.forEach((t, n) => { s += `<text x="${[0, x1, x2][n]}" y="14">${t}</text>`; });
+  const w = x2 + Math.max(OW * c, 60), h = top + Math.max(H, KH, OH) * c;
+  fig.innerHTML = `<svg viewBox="0 0 ${w} ${h}" width="${w}" height="${h}" aria-hidden="true">${s}</svg>`;
+}
+
+presets.forEach((p) => presetBox.add(new Option(p[lang], p.id)));
+presetBox.addEventListener("change", () => {
+  const p = presets.find((x) => x.id === presetBox.value);
+  if (!p) return;
+  put(fields(p.args)); unit = [0n, 0n]; update(); remember(true);
+});
+form.addEventListener("input", () => { update(); remember(); });
+form.addEventListener("submit", (e) => e.preventDefault());
+$("fig").addEventListener("click", (e) => {
+  const u = e.target.dataset && e.target.dataset.u;
+  if (u) { unit = u.split(",").map(BigInt); update(); remember(); }
+});
+$("fig").addEventListener("keydown", (e) => {
+  const m = { ArrowUp: [-1n, 0n], ArrowDown: [1n, 0n], ArrowLeft: [0n, -1n], ArrowRight: [0n, 1n] }[e.key];
+  if (!m || root.classList.contains("calc-bad")) return;
+  e.preventDefault();
+  unit = unit.map((u, i) => (u + m[i] < 0n ? 0n : u + m[i]));
+  update(); remember();
+});
+addEventListener("popstate", () => { restore(); update(); });
+restore();
+update();
 })();
