@@ -1,0 +1,151 @@
+"""Notebook pages (mkdocs-jupyter) under mkdocs-static-i18n, light and self-contained.
+
+* **Pages, not downloads.** mkdocs-static-i18n re-creates every file after mkdocs-jupyter has
+  wrapped the notebooks; a re-created ``.ipynb`` is no longer a documentation page and would be
+  copied to the site as raw JSON. Registering ``.ipynb`` as a Markdown extension before the
+  files are collected keeps it a page, which mkdocs-jupyter then renders.
+* **No inline Jupyter CSS.** mkdocs-jupyter inlines JupyterLab's whole stylesheet (about 600 KB)
+  into every notebook page. This hook removes every ``<style>`` element from the notebook's HTML
+  and links ``notebooks/notebook.css``, a few kilobytes written for this site's theme. Code
+  cells become Material code blocks (its colours, its copy button), so mkdocs-jupyter's own
+  copy widget and its script go too.
+* **Nothing from another host.** The notebook template also carries a MathJax loader and a
+  Mermaid loader that point to a CDN; every script of the notebook's HTML is removed.
+* **Working anchors.** mkdocs-jupyter's heading ids drop Chinese characters (empty ids, a TOC
+  pointing nowhere); headings and TOC get the site's slugs instead.
+* **Maths as MathML.** ``$…$`` and ``$$…$$`` in Markdown cells become MathML with the site's
+  converter (``hooks/maths.py``), like every other page.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from typing import Any
+
+import mkdocs.utils
+from maths import render_dollars
+from mkdocs.exceptions import PluginError
+from mkdocs.utils import get_relative_url
+from pymdownx.slugs import slugify
+
+__all__ = ["CSS", "is_notebook", "rewrite_notebook_html"]
+
+#: The stylesheet notebook pages link instead of JupyterLab's, relative to docs_dir.
+CSS = "notebooks/notebook.css"
+
+_slugify = slugify(case="lower")  # the site's own slugs (markdown_extensions.toc), CJK kept
+
+_STYLE = re.compile(r"<style\b[^>]*>.*?</style>", re.DOTALL | re.IGNORECASE)
+_SCRIPT = re.compile(r"<script\b[^>]*>.*?</script>", re.DOTALL | re.IGNORECASE)
+_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+# mkdocs-jupyter's own copy button: Material's (content.code.copy) replaces it.
+_COPY_BUTTON = re.compile(
+    r'<div class="zeroclipboard-container">.*?</clipboard-copy>\s*</div>', re.DOTALL
+)
+_COPY_TEXT = re.compile(r'<div class="clipboard-copy-txt" id="cell-\d+">.*?</div>', re.DOTALL)
+# Pygments output of a code cell, re-dressed as Material's code block (colours, copy button).
+_CODE = re.compile(
+    r'<div class="highlight-ipynb hl-(?P<lang>[\w-]+)[^"]*"><pre>(?P<code>.*?)</pre></div>',
+    re.DOTALL,
+)
+_FOCUSABLE_INPUT = re.compile(r'(<div class="jp-Cell-inputWrapper") tabindex="0"')
+_HEADING = re.compile(
+    r'<h(?P<level>[1-6]) id="[^"]*">(?P<text>.*?)'
+    r'<a class="anchor-link" href="#[^"]*">¶</a></h(?P=level)>',
+    re.DOTALL,
+)
+_TAG = re.compile(r"<[^>]+>")
+# A Markdown cell's rendered HTML; mistune puts no <div> inside it.
+_MARKDOWN_CELL = re.compile(
+    r'(<div class="jp-RenderedHTMLCommon jp-RenderedMarkdown jp-MarkdownOutput[^"]*"[^>]*>)'
+    r"(.*?)(</div>)",
+    re.DOTALL,
+)
+
+
+def is_notebook(page: Any) -> bool:
+    """Whether ``page`` comes from a notebook."""
+    return bool(page.file.src_uri.endswith(".ipynb"))
+
+
+def _flatten(items: Any) -> list[Any]:
+    out = []
+    for item in items:
+        out.append(item)
+        out.extend(_flatten(item.children))
+    return out
+
+
+def _headings(content: str, toc: Any, where: str) -> str:
+    """Give headings the site's slugs (mkdocs-jupyter's drop Chinese), and the TOC the same."""
+    items = _flatten(toc) if toc is not None else []
+    found = list(_HEADING.finditer(content))
+    if len(found) != len(items):
+        raise PluginError(
+            f"{where}: {len(found)} headings in the notebook, {len(items)} in its TOC"
+        )
+    used: set[str] = set()
+    replacements = iter(range(len(found)))
+
+    def replace(match: re.Match[str]) -> str:
+        i = next(replacements)
+        text = html.unescape(_TAG.sub("", match.group("text"))).strip()
+        slug = base = _slugify(text, "-") or "section"
+        n = 0
+        while slug in used:
+            n += 1
+            slug = f"{base}_{n}"
+        used.add(slug)
+        items[i].id = slug
+        level = match.group("level")
+        return (
+            f'<h{level} id="{slug}">{match.group("text")}'
+            f'<a class="headerlink" href="#{slug}" title="Permanent link">¶</a></h{level}>'
+        )
+
+    return _HEADING.sub(replace, content)
+
+
+def rewrite_notebook_html(content: str, toc: Any = None, where: str = "<notebook>") -> str:
+    """Strip inline styles, scripts and copy widgets; Material code blocks; slugs; MathML."""
+    content = _STYLE.sub("", content)
+    content = _SCRIPT.sub("", content)
+    content = _COMMENT.sub("", content)
+    content = _COPY_BUTTON.sub("", content)
+    content = _COPY_TEXT.sub("", content)
+    content = _CODE.sub(
+        lambda m: (
+            f'<div class="language-{m.group("lang")} highlight"><pre><code>'
+            f"{m.group('code')}</code></pre></div>"
+        ),
+        content,
+    )
+    content = _FOCUSABLE_INPUT.sub(r"\1", content)
+    content = _headings(content, toc, where)
+    return _MARKDOWN_CELL.sub(
+        lambda m: m.group(1) + render_dollars(m.group(2)) + m.group(3), content
+    )
+
+
+def on_config(config: Any, **kwargs: Any) -> Any:
+    if ".ipynb" not in mkdocs.utils.markdown_extensions:
+        mkdocs.utils.markdown_extensions = (*mkdocs.utils.markdown_extensions, ".ipynb")
+    return config
+
+
+def on_page_content(html_: str, page: Any, **kwargs: Any) -> str:
+    if not is_notebook(page):
+        return html_
+    try:
+        return rewrite_notebook_html(html_, page.toc, page.file.src_uri)
+    except ValueError as error:  # maths that latex2mathml cannot convert
+        raise PluginError(f"{page.file.src_uri}: {error}") from error
+
+
+def on_post_page(output: str, page: Any, config: Any, **kwargs: Any) -> str:
+    if not is_notebook(page):
+        return output
+    href = get_relative_url(CSS, page.url or ".")
+    link = f'<link rel="stylesheet" href="{href}">'
+    return output.replace("</head>", f"  {link}\n  </head>", 1)

@@ -1,0 +1,202 @@
+"""The MkDocs hooks of hooks/: computed numbers in prose, MathML, Chinese line breaks, reload."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType, SimpleNamespace
+
+import pytest
+from mkdocs.exceptions import PluginError
+
+from convshare import conv2d
+
+HOOKS = Path(__file__).resolve().parent.parent / "hooks"
+
+
+def _load(name: str) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(f"site_hook_{name}", HOOKS / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+numbers = _load("numbers")
+maths = _load("maths")
+cjk = _load("cjk")
+reload = _load("reload")
+griffe_doctest = _load("griffe_doctest")
+
+
+def _page(src_uri: str) -> SimpleNamespace:
+    return SimpleNamespace(file=SimpleNamespace(src_uri=src_uri))
+
+
+# --- hooks/numbers.py ---------------------------------------------------------------------------
+
+
+def test_expression_becomes_its_formatted_value() -> None:
+    """{{ fmt(alexnet1.params_unshared) }} prints 55*55*96*(11*11*3+1) with separators."""
+    out = numbers.on_page_markdown("a {{ fmt(alexnet1.params_unshared) }} b", page=_page("x.md"))
+    assert out == f"a {55 * 55 * 96 * (11 * 11 * 3 + 1):,} b"
+
+
+def test_integer_values_are_formatted_and_strings_kept() -> None:
+    """An int result goes through fmt; a str result is inserted as it is."""
+    names = numbers.namespace("en")
+    assert numbers.substitute("{{ lenet28.params_unshared }}", names) == f"{24 * 24 * 6 * 26:,}"
+    assert numbers.substitute("{{ 'x' + 'y' }}", names) == "xy"
+
+
+def test_tex_keeps_the_comma_inside_braces() -> None:
+    """tex(n) writes 290{,}400 (55*55*96) for use inside maths."""
+    names = numbers.namespace("zh")
+    assert numbers.substitute("$ {{ tex(alexnet1.neurons) }} $", names) == "$ 290{,}400 $"
+
+
+def test_code_is_left_alone() -> None:
+    """Fenced blocks (exec blocks included), indented fences and inline code keep their braces."""
+    names = numbers.namespace("en")
+    text = (
+        "`{{ a }}` and {{ lenet32.params_shared }}\n"
+        '```python exec="on"\nprint("{{ b }}")\n```\n'
+        "!!! note\n    ````md\n    {{ c }}\n    ```\n    {{ d }}\n    ````\n"
+        "{{ lenet28.output_size[0] }}"
+    )
+    out = numbers.substitute(text, names)
+    assert "`{{ a }}`" in out and "{{ b }}" in out and "{{ c }}" in out and "{{ d }}" in out
+    # 6 * (5*5*1 + 1) = 156 and 28 - 5 + 1 = 24
+    assert out.startswith("`{{ a }}` and 156\n") and out.endswith("\n24")
+
+
+@pytest.mark.parametrize(
+    ("expression", "error"),
+    [
+        ("nope", "NameError"),
+        ("alexnet1.params_unshared / 2", "TypeError"),
+        ("open('x')", "NameError"),
+    ],
+)
+def test_a_bad_expression_fails_the_build_naming_page_and_expression(
+    expression: str, error: str
+) -> None:
+    """Errors become PluginError with the page, the expression and the cause; no builtins leak."""
+    with pytest.raises(PluginError) as info:
+        numbers.on_page_markdown(f"x {{{{ {expression} }}}} y", page=_page("dir/page.en.md"))
+    message = str(info.value)
+    assert "dir/page.en.md" in message and expression in message and error in message
+
+
+def test_language_comes_from_the_file_name() -> None:
+    """*.en.md pages are English, every other page Chinese (the default language)."""
+    assert numbers.page_language("a/b.en.md") == "en"
+    assert numbers.page_language("a/b.md") == "zh"
+    assert numbers.page_language("index.md") == "zh"
+
+
+def test_named_layers_match_conv2d() -> None:
+    """The shared named layers are the documented conv2d calls."""
+    names = numbers.namespace("en")
+    assert names["alexnet1"] == conv2d(227, 3, 96, 11, stride=4)
+    assert names["alexnet1_224"] == conv2d(224, 3, 96, 11, stride=4)
+    assert names["lenet28"] == conv2d(28, 1, 6, 5)
+    assert names["lenet32"] == conv2d(32, 1, 6, 5)
+
+
+# --- hooks/maths.py -----------------------------------------------------------------------------
+
+
+def test_display_maths_is_block_mathml() -> None:
+    """Display maths becomes <math display="block">, inline maths display="inline"."""
+    html = (
+        '<p>a <span class="arithmatex">\\(x &lt; 1\\)</span></p>\n'
+        '<div class="arithmatex">\\[\n\\frac{1}{2}\n\\]</div>'
+    )
+    out = maths.render_arithmatex(html)
+    assert 'display="inline"' in out and 'display="block"' in out
+    assert "<mo>&#x0003C;</mo>" in out  # the escaped "<" was unescaped before conversion
+    assert "arithmatex" not in out and "\\(" not in out and "\\[" not in out
+
+
+def test_grouped_number_stays_one_mn() -> None:
+    """290{,}400 renders as one number, not 290, an operator comma and 400."""
+    assert "<mn>290,400</mn>" in maths.tex_to_mathml("290{,}400")
+    assert "<mn>105,705,600</mn>" in maths.tex_to_mathml("105{,}705{,}600", display=True)
+
+
+def test_unsupported_tex_raises() -> None:
+    """An alignment environment, which latex2mathml leaves as a bare &, is refused."""
+    with pytest.raises(ValueError, match="unsupported"):
+        maths.tex_to_mathml(r"\begin{aligned} a &= b \end{aligned}", display=True)
+
+
+def test_dollars_for_notebook_cells() -> None:
+    """render_dollars converts $…$ and $$…$$ and leaves an escaped or lone dollar alone."""
+    out = maths.render_dollars("cost \\$5, $a_1$ and $$b$$ or $ 3")
+    assert out.count("<math") == 2 and "\\$5" in out and "$ 3" in out
+
+
+def test_glued_display_maths_is_rendered_and_leftovers_fail() -> None:
+    """$$…$$ glued to a line of prose is still rendered; unconverted $$ fails the page."""
+    out = maths.on_page_content("<p>$$\nN = 1\n$$\nNext.</p>", page=_page("p.md"))
+    assert 'display="block"' in out and "<p>Next.</p>" in out and "$$" not in out
+    with pytest.raises(PluginError, match=r"p\.md"):
+        maths.on_page_content("<p>text $$ x</p>", page=_page("p.md"))
+
+
+# --- hooks/cjk.py -------------------------------------------------------------------------------
+
+
+def test_line_break_between_chinese_characters_is_removed() -> None:
+    """滤波器\\n因此 joins; English lines and code keep their breaks."""
+    html = "<p>滤波器\n因此，\nAlexNet 的\nfirst\nline</p><pre><code>一\n二</code></pre>"
+    assert (
+        cjk.join_cjk_lines(html)
+        == "<p>滤波器因此，AlexNet 的\nfirst\nline</p><pre><code>一\n二</code></pre>"
+    )
+
+
+def test_curly_quotes_join_only_next_to_chinese() -> None:
+    """A curly quote is shared with English: “共享”\\n即 joins, English”\\nNext does not."""
+    assert cjk.join_cjk_lines("“共享”\n即") == "“共享”即"
+    assert cjk.join_cjk_lines("said”\nNext") == "said”\nNext"
+
+
+# --- hooks/reload.py ----------------------------------------------------------------------------
+
+
+def test_reload_forgets_the_package() -> None:
+    """forget_package drops convshare and its submodules, and a re-import is a new module."""
+    import convshare  # noqa: F401
+
+    def ours() -> dict[str, ModuleType]:
+        return {
+            m: mod
+            for m, mod in sys.modules.items()
+            if m == "convshare" or m.startswith("convshare.")
+        }
+
+    saved = ours()
+    try:
+        dropped = reload.forget_package()
+        assert "convshare" in dropped and "convshare._conv" in dropped
+        assert not ours()
+        assert importlib.import_module("convshare") is not saved["convshare"]
+    finally:
+        # Put the original modules back so that other tests keep their class identities.
+        for name in ours():
+            del sys.modules[name]
+        sys.modules.update(saved)
+
+
+# --- hooks/griffe_doctest.py --------------------------------------------------------------------
+
+
+def test_doctests_are_fenced_for_the_api_reference() -> None:
+    """Doctest lines and their output become one pycon block, other text is untouched."""
+    text = "Compute.\n\n>>> f(1)\n[('a', 1)]\n\nMore text."
+    assert griffe_doctest.fence_doctests(text) == (
+        "Compute.\n\n```pycon\n>>> f(1)\n[('a', 1)]\n```\n\nMore text."
+    )
