@@ -22,7 +22,7 @@ function reprStr(s) { // Python's repr() of a str
   return o + q;
 }
 
-function reprFloat(x) { // Python's repr() of a float: shortest digits, exponent outside 1e-4..1e16
+function reprFloat(x) { // Python's repr() of a float
   if (x !== x) return "nan";
   if (!isFinite(x)) return x > 0 ? "inf" : "-inf";
   if (x === 0) return 1 / x < 0 ? "-0.0" : "0.0";
@@ -151,7 +151,7 @@ const data = json("data"), T = json("text"), lang = root.dataset.lang;
 const form = $("form"), F = form.elements, presetBox = $("preset");
 const names = [...F].filter((e) => e.name).map((e) => e.name);
 const presets = data.presets;
-let unit = [0n, 0n], last = 0;
+let unit = [0n, 0n], last = 0, timer = 0;
 
 const N = (s, ...v) => s.reduce((a, t, i) => a + fmt(v[i - 1]) + t); // every number with separators
 const say = (t, o) => t.replace(/\{(\w+)\}/g, (_, n) => fmt(o[n]));
@@ -185,10 +185,14 @@ function restore() {
   unit = u.length === 2 && u.every((x) => /^\d+$/.test(x)) ? u.map(BigInt) : [0n, 0n];
 }
 
-function remember(push) { // a burst of edits (one second apart at most) makes one history entry
-  const q = query();
-  if (q !== location.search) history[push || Date.now() - last > 1000 ? "pushState" : "replaceState"](null, "", q);
-  last = push ? 0 : Date.now();
+function remember(push) { // URL after a pause; edits under 1 s apart share a history entry
+  clearTimeout(timer);
+  const go = () => {
+    const q = query();
+    if (q !== location.search) history[push || Date.now() - last > 1000 ? "pushState" : "replaceState"](null, "", q);
+    last = push ? 0 : Date.now();
+  };
+  if (push) go(); else timer = setTimeout(go, 300);
 }
 
 function formula(r, i) {
@@ -277,7 +281,7 @@ $("fig").addEventListener("keydown", (e) => {
   unit = unit.map((u, i) => (u + m[i] < 0n ? 0n : u + m[i]));
   update(); remember();
 });
-addEventListener("popstate", () => { restore(); update(); });
+addEventListener("popstate", () => { clearTimeout(timer); restore(); update(); });
 restore();
 update();
 })();
