@@ -1,0 +1,687 @@
+"""Benchmarks of the site, written to bench/results.json and shown on the performance page.
+
+    python bench/run.py [--runs N] [--edits N] [--lighthouse-runs N] [--skip PART ...]
+
+Run from the repository root (`make bench`). Parts, each figure a median of several runs:
+
+build       cold `mkdocs build --strict` of the whole site (a fresh process and output folder),
+            against the static floor: the same pages from a copy of docs/ whose computed parts
+            (exec blocks, {{ expressions }}, generated network pages) are replaced by their
+            recorded output, with the computing plugins and hooks off (bench/build_site.py).
+serve       `mkdocs serve`: time from saving a page to its new HTML being served.
+weight      bytes the browser loads per page (Chromium, empty cache), every page.
+lighthouse  Lighthouse performance and accessibility scores for each kind of page.
+
+Nothing here is a test: the figures describe one machine at one moment; the performance page
+compares them with the project's targets.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import functools
+import gzip
+import json
+import os
+import platform
+import queue
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results.json"
+BUILD_SITE = ROOT / "bench" / "build_site.py"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+    "--disable-quic",
+]
+LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"
+
+# The project's targets; the performance page compares each figure with them.
+TARGETS = {
+    "build_overhead_pct": 15.0,  # live build at most 15% slower than the static floor
+    "serve_reload_s": 1.0,  # an edited page served again within 1 second
+    "page_bytes": 400_000,  # no page over 400 kB (1 kB = 1000 bytes)
+    "lighthouse_score": 0.95,  # performance and accessibility, each
+}
+
+# Kinds of page for Lighthouse: name -> test on the page's path (Chinese pages, the default).
+PAGE_KINDS: dict[str, Callable[[str], bool]] = {
+    "home": lambda p: p == "/",
+    "article": lambda p: p == "/article/",
+    "calculator": lambda p: p == "/calculator/",
+    "notebook": lambda p: p.startswith("/notebooks/") and p != "/notebooks/",
+    "architecture": lambda p: p.startswith("/architectures/") and p != "/architectures/",
+}
+
+ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONDONTWRITEBYTECODE": "1"}
+
+
+def log(message: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+# --------------------------------------------------------------------------------------------
+# The machine
+
+
+def _run_text(cmd: list[str]) -> str:
+    try:
+        return subprocess.run(cmd, capture_output=True, text=True, check=False).stdout.strip()
+    except OSError:
+        return ""
+
+
+def machine() -> dict[str, Any]:
+    """What the figures were measured on."""
+    cpu = platform.processor()
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        found = re.search(r"^model name\s*:\s*(.+)$", cpuinfo.read_text(), re.MULTILINE)
+        cpu = found.group(1).strip() if found else cpu
+    memory = None
+    meminfo = Path("/proc/meminfo")
+    if meminfo.exists():
+        found = re.search(r"^MemTotal:\s*(\d+) kB", meminfo.read_text(), re.MULTILINE)
+        memory = round(int(found.group(1)) / 1024**2, 1) if found else None
+    packages = [
+        "mkdocs",
+        "mkdocs-material",
+        "mkdocs-static-i18n",
+        "markdown-exec",
+        "mkdocs-jupyter",
+        "pymdown-extensions",
+        "latex2mathml",
+        "jieba",
+        "playwright",
+    ]
+    versions = {}
+    for name in packages:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = None
+    lighthouse_pkg = ROOT / "node_modules" / "lighthouse" / "package.json"
+    if lighthouse_pkg.exists():
+        versions["lighthouse"] = json.loads(lighthouse_pkg.read_text())["version"]
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "memory_gib": memory,
+        "os": platform.platform(),
+        "python": platform.python_version(),
+        "node": _run_text(["node", "--version"]).removeprefix("v") or None,
+        "chromium": _run_text([CHROMIUM, "--version"]) or None,
+        "packages": versions,
+        "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
+    }
+
+
+def commit() -> dict[str, Any]:
+    sha = _run_text(["git", "-C", str(ROOT), "rev-parse", "HEAD"])
+    dirty = bool(_run_text(["git", "-C", str(ROOT), "status", "--porcelain", "--", "docs"]))
+    return {"commit": sha or None, "docs_uncommitted_changes": dirty}
+
+
+# --------------------------------------------------------------------------------------------
+# Build: live against the static floor
+
+_EXEC_FENCE = re.compile(
+    r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})python[ \t]+"
+    r"(?P<options>[^\n]*\bexec=\"(?:on|1|true|yes)\"[^\n]*)$",
+    re.MULTILINE,
+)
+
+
+def _closing(fence: str, indent: str) -> re.Pattern[str]:
+    return re.compile(rf"^{re.escape(indent)}{re.escape(fence[0])}{{{len(fence)},}}[ \t]*$")
+
+
+def static_block(options: str, code: str, output: str) -> str:
+    """What markdown-exec would convert for one block, with `output` instead of running it."""
+    from markdown_exec._internal.formatters.base import default_tabs
+    from markdown_exec._internal.rendering import add_source, code_block
+
+    opts = dict(re.findall(r'(\w+)="([^"]*)"', options))
+    truthy = {"on", "1", "true", "yes"}
+    source, result = opts.get("source", ""), opts.get("result", "")
+    tabs = tuple(opts["tabs"].split("|", 1)) if "tabs" in opts else default_tabs
+    if opts.get("html", "").lower() in truthy:
+        if source:
+            raise ValueError("an html exec block that also shows its source is not supported")
+        return output.strip("\n")  # raw HTML, passed through by Markdown
+    wrapped = output
+    if result and source != "console":
+        wrapped = code_block(result, output)
+    if source:
+        wrapped = add_source(
+            source=code, location=source, output=wrapped, language="python", tabs=tabs
+        )
+    return wrapped
+
+
+def replace_exec_blocks(markdown: str, blocks: list[dict[str, str]], page: str) -> str:
+    """Each exec fence of a page's Markdown replaced by its recorded result, in order."""
+    lines = markdown.split("\n")
+    out: list[str] = []
+    taken = 0
+    i = 0
+    while i < len(lines):
+        match = _EXEC_FENCE.match(lines[i])
+        if not match:
+            out.append(lines[i])
+            i += 1
+            continue
+        indent, fence = match.group("indent"), match.group("fence")
+        closing = _closing(fence, indent)
+        j = i + 1
+        while j < len(lines) and not closing.match(lines[j]):
+            j += 1
+        code = "\n".join(line.removeprefix(indent) for line in lines[i + 1 : j])
+        if taken >= len(blocks):
+            raise RuntimeError(f"{page}: more exec blocks than recorded outputs")
+        block = blocks[taken]
+        if block["code"].strip() != code.strip() and "--8<--" not in code:
+            raise RuntimeError(f"{page}: exec block {taken + 1} does not match its recording")
+        static = static_block(match.group("options"), block["code"], block["output"])
+        out.extend("" if not line else indent + line for line in static.split("\n"))
+        taken += 1
+        i = j + 1
+    if taken != len(blocks):
+        raise RuntimeError(f"{page}: {len(blocks)} recorded outputs, {taken} exec blocks")
+    return "\n".join(out)
+
+
+def make_floor(capture: dict[str, Any], work: Path, language: str) -> dict[str, Any]:
+    """Write the static floor's docs (work/docs) and navigation (work/nav.json)."""
+    import yaml
+
+    docs = work / "docs"
+    shutil.copytree(ROOT / "docs", docs)
+    blocks = 0
+    generated = 0
+    for src_uri, page in capture["pages"].items():
+        target = docs / src_uri
+        generated += not (ROOT / "docs" / src_uri).exists()
+        blocks += len(page["blocks"])
+        body = replace_exec_blocks(page["markdown"], page["blocks"], src_uri)
+        front = ""
+        if page["meta"]:
+            front = "---\n" + yaml.safe_dump(page["meta"], allow_unicode=True) + "---\n\n"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(front + body, encoding="utf-8")
+    (work / "nav.json").write_text(json.dumps(capture["nav"][language], ensure_ascii=False))
+    return {"pages": len(capture["pages"]), "exec_blocks": blocks, "generated_pages": generated}
+
+
+def _page_text(html: str) -> str:
+    body = html.split("<body", 1)[-1]
+    body = re.sub(r"<(script|style)\b.*?</\1>", " ", body, flags=re.DOTALL)
+    return " ".join(re.sub(r"<[^>]+>", " ", body).split())
+
+
+def compare_sites(live: Path, floor: Path) -> dict[str, Any]:
+    """How many pages of the floor show exactly the live page's text."""
+    same, differ = 0, []
+    for file in sorted(live.rglob("*.html")):
+        rel = file.relative_to(live)
+        if rel.parts[0] in ("assets", "search"):
+            continue
+        other = floor / rel
+        if other.exists() and _page_text(file.read_text("utf-8")) == _page_text(
+            other.read_text("utf-8")
+        ):
+            same += 1
+        else:
+            differ.append("/" + rel.as_posix())
+    return {"pages_with_identical_text": same, "pages_that_differ": differ}
+
+
+def _timed_build(args: list[str]) -> float:
+    start = time.perf_counter()
+    proc = subprocess.run(
+        [sys.executable, str(BUILD_SITE), *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=ENV,
+        check=False,
+    )
+    elapsed = time.perf_counter() - start
+    if proc.returncode != 0:
+        raise RuntimeError(f"build {args[0]} failed:\n{proc.stdout}{proc.stderr}")
+    return elapsed
+
+
+def bench_build(work: Path, runs: int) -> tuple[dict[str, Any], Path]:
+    from mkdocs.utils.yaml import yaml_load
+
+    with (ROOT / "mkdocs.yml").open("rb") as fd:
+        language = yaml_load(fd)["theme"].get("language", "en")
+    log("build: recording every page's computed output")
+    capture_json = work / "capture.json"
+    subprocess.run(
+        [sys.executable, str(BUILD_SITE), "capture", str(work / "capture-site"), str(capture_json)],
+        cwd=ROOT,
+        env=ENV,
+        check=True,
+        capture_output=True,
+    )
+    capture = json.loads(capture_json.read_text(encoding="utf-8"))
+    floor_info = make_floor(capture, work / "floor", language)
+    live_times, floor_times = [], []
+    for run in range(runs):
+        for kind, times in (("live", live_times), ("floor", floor_times)):
+            site = work / f"{kind}-site"
+            shutil.rmtree(site, ignore_errors=True)
+            args = [kind, str(site)] + ([str(work / "floor" / "docs")] if kind == "floor" else [])
+            times.append(round(_timed_build(args), 3))
+            log(f"build: run {run + 1}/{runs} {kind} {times[-1]:.2f} s")
+    live, floor = statistics.median(live_times), statistics.median(floor_times)
+    result = {
+        "runs": runs,
+        "live_s": round(live, 3),
+        "floor_s": round(floor, 3),
+        "live_runs_s": live_times,
+        "floor_runs_s": floor_times,
+        "ratio": round(live / floor, 3),
+        "overhead_pct": round((live / floor - 1) * 100, 1),
+        "floor": floor_info | compare_sites(work / "live-site", work / "floor-site"),
+        "cost_breakdown": capture.get("timings", {}),
+    }
+    return result, work / "live-site"
+
+
+# --------------------------------------------------------------------------------------------
+# mkdocs serve: edit to served
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _fetch(url: str) -> str | None:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return str(response.read().decode("utf-8", "replace"))
+    except (OSError, ValueError):
+        return None
+
+
+def bench_serve(work: Path, edits: int, dirty: bool = False) -> dict[str, Any]:
+    """Edit a page of a copy of the repository under `mkdocs serve`; time until it is served.
+
+    dirty: `mkdocs serve --dirty`, which rebuilds only the pages whose source changed.
+    """
+    copy = work / ("serve-copy-dirty" if dirty else "serve-copy")
+    files = _run_text(["git", "-C", str(ROOT), "ls-files", "-co", "--exclude-standard"])
+    for name in files.splitlines():
+        source = ROOT / name
+        if source.is_file():
+            (copy / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, copy / name)
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"]
+        + (["--dirty"] if dirty else []),
+        cwd=copy,
+        env=ENV,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    lines: queue.Queue[str] = queue.Queue()
+    assert proc.stderr is not None
+    stderr = proc.stderr
+    threading.Thread(target=lambda: [lines.put(line) for line in stderr], daemon=True).start()
+
+    seen: list[str] = []
+
+    def wait_for(text: str, timeout: float = 300) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                line = lines.get(timeout=1)
+                seen.append(line.strip())
+                if text in line:
+                    return
+            except queue.Empty:
+                if proc.poll() is not None:
+                    last = [line for line in seen if line][-2:]
+                    raise RuntimeError("mkdocs serve stopped: " + " / ".join(last)) from None
+        raise RuntimeError(f"mkdocs serve: no {text!r} within {timeout} s")
+
+    results: dict[str, list[float]] = {"zh": [], "en": []}
+    full: list[float] = []
+    try:
+        wait_for("Serving on")
+        pages = {"zh": ("docs/index.md", "/"), "en": ("docs/index.en.md", "/en/")}
+        for i in range(edits):
+            for lang, (doc, path) in pages.items():
+                marker = f"convshare-bench-edit-{i}-{lang}-{time.time_ns()}"
+                while not lines.empty():
+                    lines.get_nowait()
+                with (copy / doc).open("a", encoding="utf-8") as fd:
+                    fd.write(f"\n\n{marker}\n")
+                start = time.perf_counter()
+                while True:
+                    body = _fetch(base + path)
+                    if body is not None and marker in body:
+                        break
+                    if time.perf_counter() - start > 120:
+                        raise RuntimeError(f"mkdocs serve: {path} never showed the edit")
+                    time.sleep(0.02)
+                results[lang].append(round(time.perf_counter() - start, 3))
+                wait_for("Reloading browsers", timeout=120)  # the whole rebuild is over
+                full.append(round(time.perf_counter() - start, 3))
+                log(
+                    f"serve{' --dirty' if dirty else ''}: edit {i + 1}/{edits} {lang} "
+                    f"{results[lang][-1]:.2f} s"
+                )
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+    return {
+        "command": "mkdocs serve" + (" --dirty" if dirty else ""),
+        "edits_per_language": edits,
+        "pages": {"zh": "/", "en": "/en/"},
+        "zh_s": statistics.median(results["zh"]),
+        "en_s": statistics.median(results["en"]),
+        "zh_runs_s": results["zh"],
+        "en_runs_s": results["en"],
+        "full_rebuild_s": statistics.median(full),
+        "full_rebuild_runs_s": full,
+    }
+
+
+# --------------------------------------------------------------------------------------------
+# Serving a built site
+
+
+def base_path(site: Path) -> str:
+    """The path of site_url, read from sitemap.xml ("" when the site sits at a domain root)."""
+    sitemap = site / "sitemap.xml"
+    text = sitemap.read_text("utf-8") if sitemap.exists() else ""
+    found = re.search(r"<loc>\s*([^<\s]+)", text)
+    if found is None or "://" not in found.group(1):
+        return ""
+    return urlsplit(found.group(1)).path.rstrip("/")
+
+
+@contextmanager
+def serve_site(site: Path) -> Iterator[str]:
+    prefix = base_path(site)
+
+    class Handler(SimpleHTTPRequestHandler):
+        def send_head(self) -> Any:
+            if not self.path.startswith(prefix + "/"):
+                self.send_error(404)
+                return None
+            return super().send_head()
+
+        def translate_path(self, path: str) -> str:
+            return super().translate_path(path[len(prefix) :])
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Handler, directory=str(site)))
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}{prefix}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def site_pages(site: Path) -> list[str]:
+    paths = []
+    for file in sorted(site.rglob("*.html")):
+        rel = file.relative_to(site)
+        if rel.parts[0] in ("assets", "search"):
+            continue
+        path = "/" + rel.as_posix()
+        paths.append(path.removesuffix("index.html"))
+    return paths
+
+
+# --------------------------------------------------------------------------------------------
+# Page weight
+
+
+def _kind(url: str, content_type: str) -> str:
+    path = urlsplit(url).path
+    if "search_index" in path:
+        return "search index"
+    for kind, test in (
+        ("html", "text/html"),
+        ("css", "css"),
+        ("javascript", "javascript"),
+        ("json", "json"),
+        ("image", "image/"),
+        ("font", "font"),
+    ):
+        if test in content_type:
+            return kind
+    return "other"
+
+
+def bench_weight(site: Path) -> dict[str, Any]:
+    from playwright.sync_api import sync_playwright
+
+    pages: dict[str, Any] = {}
+    with serve_site(site) as base, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        for path in site_pages(site):
+            context = browser.new_context()  # an empty cache for every page
+            page = context.new_page()
+            cdp = context.new_cdp_session(page)
+            cdp.send("Network.enable")
+            cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
+            finished: list[Any] = []
+            page.on("requestfinished", lambda request, seen=finished: seen.append(request))
+            page.goto(base + path, wait_until="networkidle")
+            total = compressed = 0
+            by_kind: dict[str, int] = {}
+            for request in finished:
+                sizes = request.sizes()
+                size = sizes["responseBodySize"] + sizes["responseHeadersSize"]
+                response = request.response()
+                if response is None:
+                    continue
+                body = response.body()
+                kind = _kind(request.url, response.headers.get("content-type", ""))
+                by_kind[kind] = by_kind.get(kind, 0) + size
+                total += size
+                compressed += len(gzip.compress(body, 6)) + sizes["responseHeadersSize"]
+            pages[path] = {
+                "bytes": total,
+                "gzip_bytes": compressed,
+                "requests": len(finished),
+                "by_kind": dict(sorted(by_kind.items(), key=lambda kv: -kv[1])),
+            }
+            context.close()
+        browser.close()
+    heaviest = max(pages, key=lambda p: pages[p]["bytes"])
+    return {
+        "method": "Chromium, empty cache, bytes of every response (body and headers) as sent "
+        "by a local server without compression; gzip_bytes: the same bodies gzip-compressed "
+        "(level 6), as a compressing server such as GitHub Pages sends them",
+        "home": {"path": "/", **pages["/"]},
+        "home_en": {"path": "/en/", **pages["/en/"]} if "/en/" in pages else None,
+        "heaviest": {"path": heaviest, **pages[heaviest]},
+        "pages_over_target": sorted(p for p in pages if pages[p]["bytes"] > TARGETS["page_bytes"]),
+        "pages": pages,
+    }
+
+
+# --------------------------------------------------------------------------------------------
+# Lighthouse
+
+
+def bench_lighthouse(site: Path, runs: int, weights: dict[str, Any] | None) -> dict[str, Any]:
+    if not LIGHTHOUSE.exists():
+        raise RuntimeError("node_modules/.bin/lighthouse is missing: run `npm ci`")
+    paths = site_pages(site)
+    chosen: dict[str, str] = {}
+    for kind, test in PAGE_KINDS.items():
+        candidates = [p for p in paths if test(p)]
+        if not candidates:
+            continue
+        if weights:  # the heaviest page of its kind: the worst case
+            candidates.sort(key=lambda p: -weights["pages"].get(p, {}).get("bytes", 0))
+        chosen[kind] = candidates[0]
+    env = {**ENV, "CHROME_PATH": CHROMIUM}
+    results: dict[str, Any] = {}
+    with serve_site(site) as base:
+        for kind, path in chosen.items():
+            scores: dict[str, list[float]] = {"performance": [], "accessibility": []}
+            failing: dict[str, str] = {}
+            metrics: dict[str, list[float]] = {}
+            for run in range(runs):
+                proc = subprocess.run(
+                    [
+                        str(LIGHTHOUSE),
+                        base + path,
+                        "--only-categories=performance,accessibility",
+                        "--output=json",
+                        "--output-path=stdout",
+                        "--quiet",
+                        "--chrome-flags=--headless=new --no-sandbox --disable-gpu",
+                    ],
+                    capture_output=True,
+                    text=True,
+                    env=env,
+                    timeout=300,
+                    check=False,
+                )
+                if proc.returncode != 0:
+                    raise RuntimeError(f"lighthouse {path} failed:\n{proc.stderr[-2000:]}")
+                report = json.loads(proc.stdout)
+                for category in scores:
+                    scores[category].append(report["categories"][category]["score"])
+                    for ref in report["categories"][category]["auditRefs"]:
+                        audit = report["audits"][ref["id"]]
+                        score = audit.get("score")
+                        if ref.get("weight", 0) > 0 and score is not None and score < 0.9:
+                            failing[ref["id"]] = audit["title"]
+                for metric in (
+                    "first-contentful-paint",
+                    "largest-contentful-paint",
+                    "total-blocking-time",
+                    "cumulative-layout-shift",
+                    "speed-index",
+                ):
+                    value = report["audits"][metric].get("numericValue")
+                    if value is not None:
+                        metrics.setdefault(metric, []).append(value)
+                log(
+                    f"lighthouse: {kind} {path} run {run + 1}/{runs}: "
+                    f"{scores['performance'][-1]} / {scores['accessibility'][-1]}"
+                )
+            results[kind] = {
+                "path": path,
+                "performance": statistics.median(scores["performance"]),
+                "accessibility": statistics.median(scores["accessibility"]),
+                "runs": scores,
+                "metrics_median": {k: round(statistics.median(v), 3) for k, v in metrics.items()},
+                "audits_below_0_9": failing,
+            }
+    return {
+        "runs": runs,
+        "settings": "Lighthouse defaults (mobile emulation, simulated slow 4G and 4x CPU "
+        "slowdown), headless Chromium, the built site served locally",
+        "pages": results,
+    }
+
+
+# --------------------------------------------------------------------------------------------
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=5, help="cold builds of each kind")
+    parser.add_argument("--edits", type=int, default=5, help="serve edits per language")
+    parser.add_argument("--lighthouse-runs", type=int, default=3)
+    parser.add_argument(
+        "--skip", nargs="*", default=[], choices=["build", "serve", "weight", "lighthouse"]
+    )
+    parser.add_argument("--output", type=Path, default=RESULTS)
+    args = parser.parse_args()
+
+    previous = json.loads(args.output.read_text("utf-8")) if args.output.exists() else {}
+    results: dict[str, Any] = {
+        "generated": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
+        **commit(),
+        "machine": machine(),
+        "targets": TARGETS,
+    }
+    with tempfile.TemporaryDirectory(prefix="convshare-bench-") as tmp:
+        work = Path(tmp)
+        site = None
+        if "build" not in args.skip:
+            results["build"], site = bench_build(work, args.runs)
+        else:
+            results["build"] = previous.get("build")
+        if site is None:
+            site = work / "site"
+            _timed_build(["live", str(site)])
+        if "serve" not in args.skip:
+            results["serve"] = bench_serve(work, args.edits)
+            try:
+                results["serve_dirty"] = bench_serve(work, args.edits, dirty=True)
+            except RuntimeError as error:
+                results["serve_dirty"] = {"command": "mkdocs serve --dirty", "error": str(error)}
+        else:
+            results["serve"] = previous.get("serve")
+            results["serve_dirty"] = previous.get("serve_dirty")
+        if "weight" not in args.skip:
+            log("weight: every page in Chromium")
+            results["weight"] = bench_weight(site)
+        else:
+            results["weight"] = previous.get("weight")
+        if "lighthouse" not in args.skip:
+            results["lighthouse"] = bench_lighthouse(
+                site, args.lighthouse_runs, results.get("weight")
+            )
+        else:
+            results["lighthouse"] = previous.get("lighthouse")
+    results["machine"]["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
+    args.output.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", "utf-8")
+    log(f"wrote {args.output}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
