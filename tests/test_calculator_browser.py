@@ -242,7 +242,7 @@ def test_receptive_field_by_keyboard_and_click(page: Page, base_url: str, lang: 
     # AlexNet's 227x227 input is too large to draw: the figure gives way to words
     page.select_option("#calc-preset", "alexnet-227")
     expect(fig.locator("svg")).to_have_count(0)
-    expect(page.locator("#calc-big")).to_be_visible()
+    expect(fig).not_to_be_empty()  # a sentence in place of the drawing
     expect(page.locator("#calc-rf")).to_contain_text(
         fmt(conv2d(227, 3, 96, 11, 4).weights_per_filter)
     )

@@ -239,8 +239,8 @@ function update() {
 function draw(r, ui, uj) {
   const fig = $("fig"), [H, W, OH, OW, KH, KW] = [...r.padded, ...r.out, ...r.k].map(Number);
   const small = Math.max(H, W, OH, OW) <= 32;
-  $("big").hidden = small; $("key").hidden = !small;
-  if (!small) { fig.innerHTML = ""; return; }
+  $("key").hidden = !small;
+  if (!small) { fig.textContent = T.big; return; }
   const c = Math.max(6, Math.min(22, Math.floor(640 / (W + KW + OW + 4)))), gap = 2 * c, top = 22;
   const x1 = W * c + gap, x2 = x1 + KW * c + gap, [pt, pl] = [Number(r.pads[0][0]), Number(r.pads[1][0])];
   const [sh, sw, dh, dw, uh, uw, ih, iw] = [...r.s, ...r.d, ...r.unused, ...r.size].map(Number);
