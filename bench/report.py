@@ -1,0 +1,417 @@
+"""The performance page's tables and verdicts, in Chinese or English, from bench/results.json.
+
+The page runs, at build time::
+
+    report = runpy.run_path("bench/report.py")
+    print(report["build"]("zh"))
+
+Every figure is read from the JSON and every verdict (target met, or missed by how much and
+why) is computed here, so the page's prose never types a measured number.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+RESULTS = Path(__file__).resolve().parent / "results.json"
+
+_T: dict[str, dict[str, str]] = {
+    "zh": {
+        "missing": "还没有测量结果：运行 `make bench` 生成 `bench/results.json`。",
+        "not_run": "这一项没有测量。",
+        "item": "项目",
+        "value": "值",
+        "cpu": "处理器",
+        "cores": "{n} 个逻辑核",
+        "memory": "内存",
+        "os": "操作系统",
+        "load": "系统负载（1 分钟平均，开始 / 结束）",
+        "commit": "提交",
+        "generated": "测量时间（UTC）",
+        "uncommitted": "（docs/ 有未提交的改动）",
+        "kind": "构建",
+        "median": "中位数",
+        "each": "各次",
+        "live": "实际构建（执行全部计算）",
+        "floor": "静态下限（计算结果预先写入）",
+        "overhead": "实时计算使构建慢了 **{pct}%**（{live} s 对 {floor} s，比值 {ratio}）。",
+        "fidelity": "静态下限重现了 {same} 个页面中的 {total} 个，文字逐字相同{differ}。",
+        "differ": "；不同的页面：{pages}",
+        "met": "✅ 达到目标（{target}）。",
+        "missed": "❌ 未达到目标（{target}），差 {by}。",
+        "build_target": "不超过静态下限的 {t}%",
+        "points": "{x} 个百分点",
+        "build_why": "多出的时间来自实际构建独有的部分：{parts}。",
+        "breakdown_head": "一次实际构建（单独一次，用于分解）中各部分所占的时间：",
+        "part": "部分",
+        "seconds": "秒",
+        "computes": "（计算）",
+        "part_names": "exec blocks=页面中的 Python 代码块;whole build=整个构建;"
+        "i18n=i18n 插件（含英文版的页面渲染）;material/search=搜索索引（含 jieba 中文分词）",
+        "lang": "语言",
+        "page": "页面",
+        "zh": "中文",
+        "en": "英文",
+        "serve_target": "保存后 {t} s 内看到新页面",
+        "full": "整个重新构建（两种语言）的中位数是 {s} s。",
+        "serve_why": "`mkdocs serve` 每次保存都重新构建整个站点，两种语言各一遍，"
+        "所以新页面出现得不会比一次重新构建更快；同一台机器上冷构建的中位数是 {cold} s，"
+        "其中只有 {computed} s 属于计算（见上节）。",
+        "dirty": "`mkdocs serve --dirty`（只重建改动的页面）无法替代：{error}",
+        "dirty_ok": "`mkdocs serve --dirty`（只重建改动的页面）：中文 {zh} s，英文 {en} s。",
+        "bytes": "传输字节",
+        "gzip": "gzip 压缩后",
+        "requests": "请求数",
+        "largest": "最大的部分",
+        "home": "首页",
+        "home_en": "英文首页",
+        "heaviest": "最重的页面",
+        "weight_target": "每页不超过 {kb}",
+        "over": "共 {n} 个页面（共 {total} 个）超过 {kb}（按未压缩计算）。",
+        "over_gzip": "按 gzip 压缩后计算，超过的页面有 {n} 个。",
+        "weight_why": "最重的页面里，{part} 占 {size}：{explain}",
+        "search_index": "搜索索引",
+        "search_explain": "Material 的搜索在每个页面加载时就下载整个站点（两种语言）的搜索索引，"
+        "而不是等读者打开搜索框。",
+        "other_explain": "这是这一页最大的组成部分。",
+        "kinds": "页面类型",
+        "performance": "性能",
+        "accessibility": "无障碍",
+        "lh_target": "每项不低于 {t}",
+        "lh_why": "{kind}（{path}）{category}得分 {score}，低于目标 {by}；"
+        "得分低于 0.9 的审查项：{audits}。",
+        "lh_settings": "Lighthouse 默认设置：模拟手机、模拟慢速 4G 网络和 4 倍 CPU 降速；"
+        "每个页面测 {runs} 次取中位数。FCP：首次内容绘制；LCP：最大内容绘制；"
+        "TBT：总阻塞时间。",
+        "kind_names": "home=首页;article=文章精读;calculator=计算器;notebook=笔记本;"
+        "architecture=网络结构",
+        "and": "、",
+    },
+    "en": {
+        "missing": "No measurements yet: run `make bench` to write `bench/results.json`.",
+        "not_run": "Not measured.",
+        "item": "Item",
+        "value": "Value",
+        "cpu": "Processor",
+        "cores": "{n} logical cores",
+        "memory": "Memory",
+        "os": "Operating system",
+        "load": "System load (1-minute average, start / end)",
+        "commit": "Commit",
+        "generated": "Measured (UTC)",
+        "uncommitted": " (docs/ had uncommitted changes)",
+        "kind": "Build",
+        "median": "Median",
+        "each": "Each run",
+        "live": "Live build (all computation runs)",
+        "floor": "Static floor (computed output recorded in advance)",
+        "overhead": "Live computation makes the build **{pct}%** slower "
+        "({live} s against {floor} s, a ratio of {ratio}).",
+        "fidelity": "The static floor reproduces {same} of the {total} pages with exactly the "
+        "same text{differ}.",
+        "differ": "; pages that differ: {pages}",
+        "met": "✅ Target met ({target}).",
+        "missed": "❌ Target missed ({target}) by {by}.",
+        "build_target": "at most {t}% over the static floor",
+        "points": "{x} percentage points",
+        "build_why": "The extra time comes from what only the live build does: {parts}.",
+        "breakdown_head": "Where one live build (a separate run, for this breakdown) spends "
+        "its time:",
+        "part": "Part",
+        "seconds": "Seconds",
+        "computes": " (computation)",
+        "part_names": "exec blocks=Python blocks in the pages;whole build=whole build;"
+        "i18n=i18n plugin (includes rendering the English pages);"
+        "material/search=search index (includes jieba's Chinese word segmentation)",
+        "lang": "Language",
+        "page": "Page",
+        "zh": "Chinese",
+        "en": "English",
+        "serve_target": "the new page served within {t} s of saving",
+        "full": "A whole rebuild (both languages) takes {s} s (median).",
+        "serve_why": "`mkdocs serve` rebuilds the whole site, both languages, on every save, so "
+        "a new page cannot appear sooner than a rebuild; a cold build takes {cold} s on the "
+        "same machine (median), of which only {computed} s is computation (see above).",
+        "dirty": "`mkdocs serve --dirty` (rebuild only the changed pages) is no way out: {error}",
+        "dirty_ok": "`mkdocs serve --dirty` (rebuild only the changed pages): Chinese {zh} s, "
+        "English {en} s.",
+        "bytes": "Bytes transferred",
+        "gzip": "gzip-compressed",
+        "requests": "Requests",
+        "largest": "Largest part",
+        "home": "Home",
+        "home_en": "English home",
+        "heaviest": "Heaviest page",
+        "weight_target": "no page over {kb}",
+        "over": "{n} pages (of {total}) are over {kb}, counted uncompressed.",
+        "over_gzip": "Counted gzip-compressed, {n} pages are over.",
+        "weight_why": "On the heaviest page, the {part} makes up {size}: {explain}",
+        "search_index": "search index",
+        "search_explain": "Material's search downloads the whole site's index (both "
+        "languages) as soon as any page loads, not when the reader opens the search box.",
+        "other_explain": "it is the largest part of that page.",
+        "kinds": "Kind of page",
+        "performance": "Performance",
+        "accessibility": "Accessibility",
+        "lh_target": "each at least {t}",
+        "lh_why": "{kind} ({path}): {category} {score}, {by} under the target; audits "
+        "scoring under 0.9: {audits}.",
+        "lh_settings": "Lighthouse defaults: an emulated phone, simulated slow 4G and a 4x "
+        "CPU slowdown; each page measured {runs} times, median shown. FCP: first contentful "
+        "paint; LCP: largest contentful paint; TBT: total blocking time.",
+        "kind_names": "home=Home;article=The article;calculator=Calculator;notebook=Notebook;"
+        "architecture=Architecture",
+        "and": ", ",
+    },
+}
+
+# The live build's parts that compute (the static floor leaves them out).
+COMPUTING = ("exec blocks", "hooks/architectures.py", "hooks/numbers.py", "hooks/reload.py")
+
+
+def _load() -> dict[str, Any] | None:
+    if not RESULTS.exists():
+        return None
+    data: dict[str, Any] = json.loads(RESULTS.read_text(encoding="utf-8"))
+    return data
+
+
+def _names(lang: str, key: str) -> dict[str, str]:
+    return dict(item.split("=", 1) for item in _T[lang][key].split(";"))
+
+
+def _kb(n: float) -> str:
+    return f"{n / 1000:,.1f}".removesuffix(".0") + " kB"
+
+
+def _s(x: float) -> str:
+    return f"{x:.2f}"
+
+
+def _table(head: list[str], rows: list[list[str]], align: str = "") -> str:
+    align = align or "l" * len(head)
+    rule = ["---:" if a == "r" else "---" for a in align]
+    lines = ["| " + " | ".join(head) + " |", "| " + " | ".join(rule) + " |"]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def _verdict(lang: str, ok: bool, target: str, by: str) -> str:
+    t = _T[lang]
+    return t["met"].format(target=target) if ok else t["missed"].format(target=target, by=by)
+
+
+def machine(lang: str) -> str:
+    """The machine and software the figures were measured on."""
+    t, data = _T[lang], _load()
+    if data is None:
+        return t["missing"]
+    m = data["machine"]
+    versions = ", ".join(f"{k} {v}" for k, v in m["packages"].items() if v)
+    load = m.get("load_average_at_start", [None])[0], m.get("load_average_at_end", [None])[0]
+    commit = f"`{(data.get('commit') or '?')[:10]}`"
+    if data.get("docs_uncommitted_changes"):
+        commit += t["uncommitted"]
+    rows = [
+        [t["cpu"], f"{m['cpu']}, {t['cores'].format(n=m['cores'])}"],
+        [t["memory"], f"{m['memory_gib']} GiB"],
+        [t["os"], m["os"]],
+        ["Python", m["python"]],
+        ["Node.js", m.get("node") or "-"],
+        ["Chromium", m.get("chromium") or "-"],
+        ["Python / npm", versions],
+        [t["load"], f"{load[0]} / {load[1]}"],
+        [t["commit"], commit],
+        [t["generated"], data["generated"]],
+    ]
+    return _table([t["item"], t["value"]], rows)
+
+
+def build(lang: str) -> str:
+    """Live build against the static floor, its verdict, and where the time goes."""
+    t, data = _T[lang], _load()
+    if data is None:
+        return t["missing"]
+    b = data.get("build")
+    if not b:
+        return t["not_run"]
+    target = data["targets"]["build_overhead_pct"]
+    rows = [
+        [t["live"], _s(b["live_s"]), ", ".join(_s(x) for x in b["live_runs_s"])],
+        [t["floor"], _s(b["floor_s"]), ", ".join(_s(x) for x in b["floor_runs_s"])],
+    ]
+    out = [_table([t["kind"], f"{t['median']} (s)", f"{t['each']} (s)"], rows, "lrl"), ""]
+    out.append(
+        t["overhead"].format(
+            pct=b["overhead_pct"], live=_s(b["live_s"]), floor=_s(b["floor_s"]), ratio=b["ratio"]
+        )
+    )
+    ok = b["overhead_pct"] <= target
+    out.append("")
+    out.append(
+        _verdict(
+            lang,
+            ok,
+            t["build_target"].format(t=target),
+            t["points"].format(x=round(b["overhead_pct"] - target, 1)),
+        )
+    )
+    breakdown = b.get("cost_breakdown", {})
+    names = _names(lang, "part_names")
+    if not ok and breakdown:
+        parts = [f"`{k}` {_s(v)} s" for k, v in breakdown.items() if k in COMPUTING and v >= 0.005]
+        out.append(t["build_why"].format(parts=t["and"].join(parts)))
+    floor = b["floor"]
+    differ = floor["pages_that_differ"]
+    total = floor["pages_with_identical_text"] + len(differ)
+    out += [
+        "",
+        t["fidelity"].format(
+            same=floor["pages_with_identical_text"],
+            total=total,
+            differ=t["differ"].format(pages=", ".join(differ)) if differ else "",
+        ),
+    ]
+    if breakdown:
+        rows = []
+        for key, seconds in breakdown.items():
+            label = f"`{key}`" + (f" {names[key]}" if key in names else "")
+            if key in COMPUTING:
+                label += t["computes"]
+            rows.append([label, _s(seconds)])
+        out += ["", t["breakdown_head"], "", _table([t["part"], t["seconds"]], rows, "lr")]
+    return "\n".join(out)
+
+
+def serve(lang: str) -> str:
+    """`mkdocs serve`: edit to served, its verdict and why."""
+    t, data = _T[lang], _load()
+    if data is None:
+        return t["missing"]
+    s = data.get("serve")
+    if not s:
+        return t["not_run"]
+    target = data["targets"]["serve_reload_s"]
+    rows = []
+    for code in ("zh", "en"):
+        runs = ", ".join(map(_s, s[f"{code}_runs_s"]))
+        rows.append([t[code], f"`{s['pages'][code]}`", _s(s[f"{code}_s"]), runs])
+    head = [t["lang"], t["page"], f"{t['median']} (s)", f"{t['each']} (s)"]
+    out = [_table(head, rows, "llrl"), t["full"].format(s=_s(s["full_rebuild_s"]))]
+    worst = max(s["zh_s"], s["en_s"])
+    ok = worst <= target
+    out.append(_verdict(lang, ok, t["serve_target"].format(t=target), f"{_s(worst - target)} s"))
+    b = data.get("build") or {}
+    if not ok and b:
+        computed = sum(v for k, v in b.get("cost_breakdown", {}).items() if k in COMPUTING)
+        out.append(t["serve_why"].format(cold=_s(b["live_s"]), computed=_s(computed)))
+    dirty = data.get("serve_dirty")
+    if dirty:
+        if "error" in dirty:
+            out.append(t["dirty"].format(error=f"`{dirty['error']}`"))
+        else:
+            out.append(t["dirty_ok"].format(zh=_s(dirty["zh_s"]), en=_s(dirty["en_s"])))
+    return "\n\n".join(out)
+
+
+def weight(lang: str) -> str:
+    """Bytes per page: home pages and the heaviest, the verdict and why."""
+    t, data = _T[lang], _load()
+    if data is None:
+        return t["missing"]
+    w = data.get("weight")
+    if not w:
+        return t["not_run"]
+    limit = data["targets"]["page_bytes"]
+    rows = []
+    for key in ("home", "home_en", "heaviest"):
+        page = w.get(key)
+        if not page:
+            continue
+        part, size = next(iter(page["by_kind"].items()))
+        part_name = t["search_index"] if part == "search index" else part
+        rows.append(
+            [
+                t[key],
+                f"`{page['path']}`",
+                _kb(page["bytes"]),
+                _kb(page["gzip_bytes"]),
+                str(page["requests"]),
+                f"{part_name} {_kb(size)}",
+            ]
+        )
+    head = [t["page"], "", t["bytes"], t["gzip"], t["requests"], t["largest"]]
+    out = [_table(head, rows, "llrrrl")]
+    over = w["pages_over_target"]
+    heaviest = w["heaviest"]
+    by = heaviest["bytes"] - limit
+    out.append(_verdict(lang, not over, t["weight_target"].format(kb=_kb(limit)), _kb(by)))
+    if over:
+        pages = w["pages"]
+        over_gzip = [p for p in pages if pages[p]["gzip_bytes"] > limit]
+        out.append(
+            t["over"].format(n=len(over), total=len(pages), kb=_kb(limit))
+            + " "
+            + t["over_gzip"].format(n=len(over_gzip))
+        )
+        part, size = next(iter(heaviest["by_kind"].items()))
+        is_index = part == "search index"
+        out.append(
+            t["weight_why"].format(
+                part=t["search_index"] if is_index else part,
+                size=_kb(size),
+                explain=t["search_explain"] if is_index else t["other_explain"],
+            )
+        )
+    return "\n\n".join(out)
+
+
+def lighthouse(lang: str) -> str:
+    """Lighthouse scores per kind of page, the verdict, and the audits that cost points."""
+    t, data = _T[lang], _load()
+    if data is None:
+        return t["missing"]
+    lh = data.get("lighthouse")
+    if not lh or not lh.get("pages"):
+        return t["not_run"]
+    target = data["targets"]["lighthouse_score"]
+    kinds = _names(lang, "kind_names")
+    rows, why = [], []
+    for kind, page in lh["pages"].items():
+        metrics = page.get("metrics_median", {})
+        rows.append(
+            [
+                kinds.get(kind, kind),
+                f"`{page['path']}`",
+                str(page["performance"]),
+                str(page["accessibility"]),
+                _s(metrics.get("first-contentful-paint", 0) / 1000),
+                _s(metrics.get("largest-contentful-paint", 0) / 1000),
+                str(round(metrics.get("total-blocking-time", 0))),
+            ]
+        )
+        for category in ("performance", "accessibility"):
+            score = page[category]
+            if score < target:
+                audits = t["and"].join(f"`{a}`" for a in page["audits_below_0_9"][category])
+                why.append(
+                    t["lh_why"].format(
+                        kind=kinds.get(kind, kind),
+                        path=page["path"],
+                        category=t[category],
+                        score=score,
+                        by=round(target - score, 2),
+                        audits=audits,
+                    )
+                )
+    head = [t["kinds"], t["page"], t["performance"], t["accessibility"]]
+    head += ["FCP (s)", "LCP (s)", "TBT (ms)"]
+    out = [t["lh_settings"].format(runs=lh["runs"]), _table(head, rows, "llrrrrr")]
+    worst = min(min(p["performance"], p["accessibility"]) for p in lh["pages"].values())
+    by = str(round(target - worst, 2))
+    out.append(_verdict(lang, not why, t["lh_target"].format(t=target), by))
+    if why:
+        out.append("\n".join(f"- {line}" for line in why))
+    return "\n\n".join(out)
