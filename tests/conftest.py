@@ -13,6 +13,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -27,6 +28,33 @@ _SITE = pytest.StashKey[Path]()
 _SITE_ERROR = pytest.StashKey[str]()
 
 
+#: Fixed build time (sitemap dates): two builds of the same sources must be byte-identical.
+SOURCE_DATE_EPOCH = "1700000000"
+
+
+def mkdocs_build(site: Path) -> subprocess.CompletedProcess[str]:
+    """Run `mkdocs build --strict` into `site`, with a fixed SOURCE_DATE_EPOCH."""
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH},
+        timeout=540,
+        check=False,
+    )
+
+
+def build_problem(proc: subprocess.CompletedProcess[str]) -> str | None:
+    """Why a build is not clean: a non-zero exit, or any WARNING line (strict mode can miss
+    some, e.g. with -q, mkdocs#4126). None when it is clean."""
+    log = proc.stdout + proc.stderr
+    warnings = [line for line in log.splitlines() if line.startswith("WARNING")]
+    if proc.returncode != 0 or warnings:
+        return f"`mkdocs build --strict` failed (exit {proc.returncode}):\n{log}"
+    return None
+
+
 def build_site(config: pytest.Config) -> Path:
     """Build the site once per session (`mkdocs build --strict`); fail with its log if it fails."""
     if _SITE_ERROR in config.stash:
@@ -36,20 +64,10 @@ def build_site(config: pytest.Config) -> Path:
     work = Path(tempfile.mkdtemp(prefix="convshare-site-"))
     config.add_cleanup(lambda: shutil.rmtree(work, ignore_errors=True))
     site = work / "site"
-    proc = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-        timeout=540,
-        check=False,
-    )
-    if proc.returncode != 0:
-        config.stash[_SITE_ERROR] = (
-            f"`mkdocs build --strict` failed (exit {proc.returncode}):\n{proc.stdout}{proc.stderr}"
-        )
-        pytest.fail(config.stash[_SITE_ERROR], pytrace=False)
+    problem = build_problem(mkdocs_build(site))
+    if problem:
+        config.stash[_SITE_ERROR] = problem
+        pytest.fail(problem, pytrace=False)
     config.stash[_SITE] = site
     return site
 
@@ -58,6 +76,12 @@ def build_site(config: pytest.Config) -> Path:
 def built_site(pytestconfig: pytest.Config) -> Path:
     """The folder of the site built once for the session."""
     return build_site(pytestconfig)
+
+
+@pytest.fixture(scope="session")
+def build_site_into() -> Callable[[Path], str | None]:
+    """Build the site into a folder as `built_site` was built; returns the problem or None."""
+    return lambda site: build_problem(mkdocs_build(site))
 
 
 @pytest.fixture(scope="session")
