@@ -104,3 +104,29 @@ def test_html_is_valid(built_site: Path, known_issues: ModuleType) -> None:
             f"    {extract.strip()[:200]}"
         )
     assert not unexplained, "HTML errors:\n" + "\n".join(unexplained)
+
+
+def test_pages_workflow() -> None:
+    """The publishing workflow parses, tests before it publishes, and scopes its permissions."""
+    import yaml
+
+    root = Path(__file__).resolve().parents[2]
+    workflow = yaml.safe_load((root / ".github" / "workflows" / "pages.yml").read_text("utf-8"))
+    triggers = workflow[True]  # YAML 1.1 reads the key `on` as a boolean
+    assert triggers["push"]["branches"] == ["main"]
+    assert workflow["permissions"] == {"contents": "read"}
+    build, deploy = workflow["jobs"]["build"], workflow["jobs"]["deploy"]
+    steps = [step.get("run") or step.get("uses", "") for step in build["steps"]]
+    checkout = next(s for s in build["steps"] if s.get("uses", "").startswith("actions/checkout@"))
+    assert checkout["with"]["fetch-depth"] == 0, "full history, for SOURCE_DATE_EPOCH"
+    order = [
+        next(i for i, s in enumerate(steps) if needle in s)
+        for needle in ("SOURCE_DATE_EPOCH", "make test", "make build", "upload-pages-artifact@")
+    ]
+    assert order == sorted(order), "set the date, test, build, then upload"
+    upload = build["steps"][order[-1]]
+    assert upload["with"]["path"] == "site"
+    assert deploy["needs"] == "build"
+    assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
+    assert deploy["environment"]["name"] == "github-pages"
+    assert deploy["steps"][-1]["uses"].startswith("actions/deploy-pages@")
