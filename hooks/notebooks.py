@@ -43,6 +43,11 @@ _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 _COPY_BUTTON = re.compile(
     r'<div class="zeroclipboard-container">.*?</clipboard-copy>\s*</div>', re.DOTALL
 )
+# The cell's tags (``timing``, ``machine``) are for the tests, not for readers.
+_TAGS = re.compile(
+    r'<div class="celltoolbar">(?:\s*<div class="button_container[^"]*">.*?</div>)*\s*</div>',
+    re.DOTALL,
+)
 _COPY_TEXT = re.compile(r'<div class="clipboard-copy-txt" id="cell-\d+">.*?</div>', re.DOTALL)
 # Pygments output of a code cell, re-dressed as Material's code block (colours, copy button).
 _CODE = re.compile(
@@ -114,6 +119,7 @@ def rewrite_notebook_html(content: str, toc: Any = None, where: str = "<notebook
     content = _COMMENT.sub("", content)
     content = _COPY_BUTTON.sub("", content)
     content = _COPY_TEXT.sub("", content)
+    content = _TAGS.sub("", content)
     content = _CODE.sub(
         lambda m: (
             f'<div class="language-{m.group("lang")} highlight"><pre><code>'
