@@ -1,10 +1,11 @@
 """Chinese line breaks: a newline inside a Chinese paragraph must not become a space.
 
 Browsers render a line break in the source as a space, which is right between English words and
-wrong between Chinese characters ("滤波器 因此"). This hook removes a line break when the
-characters on both sides are Chinese (or when either is full-width punctuation), outside
-``<pre>``, ``<code>``, ``<script>``, ``<style>`` and ``<math>``. A break between Chinese and Latin
-text stays a space, as Chinese typesetting puts one there.
+wrong between Chinese characters ("滤波器 因此"). This hook removes a line break when the visible
+characters on both sides are Chinese, or when either is full-width punctuation. It looks through
+inline tags (``见\\n<a>事实核查</a>``) but not into ``<pre>``, ``<code>``, ``<script>``,
+``<style>``, ``<math>`` or ``<textarea>``. A break between Chinese and Latin text stays a space, as
+Chinese typesetting puts one there.
 """
 
 from __future__ import annotations
@@ -14,31 +15,78 @@ from typing import Any
 
 __all__ = ["join_cjk_lines"]
 
-_CJK = "\u2e80-\u2fff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_CJK = re.compile("[\u2e80-\u2fff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 # Full-width punctuation belongs to Chinese text; curly quotes, dashes and ellipses are shared
 # with English, so they only count when the other side is Chinese.
-_WIDE = "\u3000-\u303f\uff00-\uffef"
-_SHARED = "\u2018\u2019\u201c\u201d\u2014\u2026"
-_BREAK = re.compile(
-    rf"(?<=[{_CJK}{_WIDE}{_SHARED}])[ \t]*\n[ \t]*(?=[{_CJK}{_WIDE}])"
-    rf"|(?<=[{_CJK}{_WIDE}])[ \t]*\n[ \t]*(?=[{_SHARED}])"
-    rf"|(?<=[{_WIDE}])[ \t]*\n[ \t]*(?=[^\s<])"
-    rf"|(?<=[^\s>])[ \t]*\n[ \t]*(?=[{_WIDE}])"
+_WIDE = re.compile("[\u3000-\u303f\uff00-\uffef]")
+_SHARED = re.compile("[\u2018\u2019\u201c\u201d\u2014\u2026]")
+_TOKENS = re.compile(
+    r"(?P<block><(pre|code|script|style|math|textarea)\b.*?</\2>)|(?P<tag><[^>]*>)",
+    re.DOTALL | re.IGNORECASE,
 )
-_PROTECTED = re.compile(
-    r"<(pre|code|script|style|math|textarea)\b.*?</\1>|<[^>]*>", re.DOTALL | re.IGNORECASE
-)
+_BREAK = re.compile(r"[ \t]*\n[ \t]*")
+
+
+def _kind(char: str | None) -> str:
+    if char is None:
+        return ""
+    if _CJK.match(char):
+        return "cjk"
+    if _WIDE.match(char):
+        return "wide"
+    if _SHARED.match(char):
+        return "shared"
+    return "other"
+
+
+def _joins(before: str | None, after: str | None) -> bool:
+    a, b = _kind(before), _kind(after)
+    if not a or not b:
+        return False
+    if "wide" in (a, b):
+        return True
+    return (a in ("cjk", "shared") and b == "cjk") or (a == "cjk" and b == "shared")
 
 
 def join_cjk_lines(html: str) -> str:
     """Remove line breaks between Chinese characters in an HTML fragment's text."""
-    out = []
+    # Tokens: ("text", s), ("tag", s) are transparent, ("block", s) is opaque.
+    tokens: list[tuple[str, str]] = []
     last = 0
-    for match in _PROTECTED.finditer(html):
-        out.append(_BREAK.sub("", html[last : match.start()]))
-        out.append(match.group(0))
+    for match in _TOKENS.finditer(html):
+        if match.start() > last:
+            tokens.append(("text", html[last : match.start()]))
+        tokens.append(("block" if match.group("block") else "tag", match.group(0)))
         last = match.end()
-    out.append(_BREAK.sub("", html[last:]))
+    if last < len(html):
+        tokens.append(("text", html[last:]))
+
+    def visible(index: int, step: int) -> str | None:
+        """The nearest visible character in the tokens before (-1) or after (+1) index."""
+        i = index + step
+        while 0 <= i < len(tokens):
+            kind, text = tokens[i]
+            if kind == "block":
+                return None
+            if kind == "text" and text.strip():
+                stripped = text.rstrip() if step < 0 else text.lstrip()
+                return stripped[-1] if step < 0 else stripped[0]
+            i += step
+        return None
+
+    out: list[str] = []
+    for index, (kind, text) in enumerate(tokens):
+        if kind != "text" or "\n" not in text:
+            out.append(text)
+            continue
+
+        def replace(match: re.Match[str], index: int = index, text: str = text) -> str:
+            head, tail = text[: match.start()].rstrip(), text[match.end() :].lstrip()
+            before = head[-1] if head else visible(index, -1)
+            after = tail[0] if tail else visible(index, +1)
+            return "" if _joins(before, after) else match.group(0)
+
+        out.append(_BREAK.sub(replace, text))
     return "".join(out)
 
 

@@ -158,6 +158,13 @@ def test_line_break_between_chinese_characters_is_removed() -> None:
     )
 
 
+def test_line_breaks_are_judged_through_inline_tags() -> None:
+    """The characters around a break are looked up through inline tags, not into code."""
+    assert cjk.join_cjk_lines("数，\n<a href=x>事实核查</a>") == "数，<a href=x>事实核查</a>"
+    assert cjk.join_cjk_lines("<strong>共享</strong>\n时") == "<strong>共享</strong>时"
+    assert cjk.join_cjk_lines("见\n<code>conv2d</code>") == "见\n<code>conv2d</code>"
+
+
 def test_curly_quotes_join_only_next_to_chinese() -> None:
     """A curly quote is shared with English: “共享”\\n即 joins, English”\\nNext does not."""
     assert cjk.join_cjk_lines("“共享”\n即") == "“共享”即"
