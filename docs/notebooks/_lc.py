@@ -36,6 +36,7 @@ class LocallyConnected2d(nn.Module):
         padding: int | Pair = 0,
         bias: bool = True,
         device: torch.device | str | None = None,
+        dtype: torch.dtype | None = None,
     ) -> None:
         super().__init__()
         self.input_size = _pair(input_size)
@@ -46,14 +47,15 @@ class LocallyConnected2d(nn.Module):
         # Output size as torch itself computes it for Conv2d (floor rounding, padding per side).
         self.output_size: Pair = tuple(  # type: ignore[assignment]
             (n + 2 * p - k) // s + 1
-            for n, k, s, p in zip(self.input_size, self.kernel_size, self.stride, self.padding)
+            for n, k, s, p in zip(
+                self.input_size, self.kernel_size, self.stride, self.padding, strict=True
+            )
         )
         positions = self.output_size[0] * self.output_size[1]
         fan_in = in_channels * self.kernel_size[0] * self.kernel_size[1]
-        self.weight = nn.Parameter(torch.empty(positions, out_channels, fan_in, device=device))
-        self.bias = (
-            nn.Parameter(torch.empty(positions, out_channels, device=device)) if bias else None
-        )
+        like = {"device": device, "dtype": dtype}
+        self.weight = nn.Parameter(torch.empty(positions, out_channels, fan_in, **like))
+        self.bias = nn.Parameter(torch.empty(positions, out_channels, **like)) if bias else None
         if self.weight.device.type != "meta":
             bound = fan_in**-0.5  # the same uniform range as Conv2d's default initialisation
             nn.init.uniform_(self.weight, -bound, bound)
@@ -73,6 +75,8 @@ class LocallyConnected2d(nn.Module):
             conv.stride,  # type: ignore[arg-type]
             conv.padding,  # type: ignore[arg-type]
             bias=conv.bias is not None,
+            device=conv.weight.device,
+            dtype=conv.weight.dtype,
         )
         with torch.no_grad():
             lc.weight.copy_(conv.weight.reshape(conv.out_channels, -1).expand_as(lc.weight))

@@ -64,7 +64,9 @@ def show(fig: Figure, alt: str) -> HTML:
     )
 
 
-def table(header: Sequence[str], rows: Sequence[Sequence[object]], numeric_from: int = 1) -> Markdown:
+def table(
+    header: Sequence[str], rows: Sequence[Sequence[object]], numeric_from: int = 1
+) -> Markdown:
     """A Markdown table; columns from ``numeric_from`` on are right-aligned."""
     align = ["---" if i < numeric_from else "---:" for i in range(len(header))]
     lines = ["| " + " | ".join(header) + " |", "| " + " | ".join(align) + " |"]

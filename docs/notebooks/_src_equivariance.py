@@ -66,19 +66,23 @@ CELLS = [
 
         setup()  # fixed seeds, one CPU thread, figure style
 
-        digits = load_digits()  # 8×8 digits bundled with scikit-learn: nothing is downloaded
+        # 8×8 digits bundled with scikit-learn: nothing is downloaded.
+        digits = load_digits()
         seven = digits.images[np.flatnonzero(digits.target == 7)[0]] / 16
+        # The digit enlarged 3 times, in the middle of an empty canvas.
         image = np.zeros((48, 48), dtype=np.float32)
-        image[12:36, 12:36] = np.kron(seven, np.ones((3, 3)))  # enlarged 3×, on an empty canvas
+        image[12:36, 12:36] = np.kron(seven, np.ones((3, 3)))
 
-        # Four random 5×5 filters, "same" zero padding so that a feature map has the image's size.
-        # No bias: the empty background then stays zero, and a shift with zero fill is exact.
+        # Four random 5×5 filters; "same" zero padding keeps the image's size.
+        # No bias: the empty background stays zero, so a shift with zero fill
+        # is exact.
         conv = nn.Conv2d(1, 4, 5, padding="same", bias=False)
 
 
         def feature_maps(layer, img):
             with torch.no_grad():
-                return layer(torch.from_numpy(np.ascontiguousarray(img, dtype=np.float32))[None, None])[0].numpy()
+                x = torch.from_numpy(np.ascontiguousarray(img, dtype=np.float32))
+                return layer(x[None, None])[0].numpy()
 
 
         def rel(a, b):
@@ -111,15 +115,20 @@ CELLS = [
     ),
     code(
         """
-        def shift(a, dy, dx):
-            return ndimage.shift(a, (0,) * (a.ndim - 2) + (dy, dx), order=0)  # zero fill
+        def shift(a, dy, dx):  # by whole pixels, zeros come in
+            return ndimage.shift(a, (0,) * (a.ndim - 2) + (dy, dx), order=0)
 
 
         f_shifted = feature_maps(conv, shift(image, 3, 5))
-        print(f"«equiv»{rel(f_shifted, shift(fx, 3, 5)):.3f}")
-        print(f"«inv»{rel(f_shifted, fx):.3f}")
+        equivariance = rel(f_shifted, shift(fx, 3, 5))
+        invariance = rel(f_shifted, fx)
+        print(f"«equiv»{equivariance:.3f}")
+        print(f"«inv»{invariance:.3f}")
         """,
-        equiv=("等变误差 ‖f(Tx) − T f(x)‖ / ‖T f(x)‖ = ", "equivariance error ‖f(Tx) − T f(x)‖ / ‖T f(x)‖ = "),
+        equiv=(
+            "等变误差 ‖f(Tx) − T f(x)‖ / ‖T f(x)‖ = ",
+            "equivariance error ‖f(Tx) − T f(x)‖ / ‖T f(x)‖ = ",
+        ),
         inv=("不变误差 ‖f(Tx) − f(x)‖ / ‖f(x)‖ = ", "invariance error ‖f(Tx) − f(x)‖ / ‖f(x)‖ = "),
     ),
     md(
@@ -205,7 +214,8 @@ CELLS = [
 
 
         def scale(a, factor):
-            # Enlarge about the centre, keep the size: output pixel p reads input pixel c + (p - c) / factor.
+            # Enlarge about the centre c, keep the size:
+            # output pixel p reads input pixel c + (p - c) / factor.
             n = a.ndim
             matrix = np.diag([1.0] * (n - 2) + [1 / factor] * 2)
             centre = np.array([0.0] * (n - 2) + [(size - 1) / 2 for size in a.shape[-2:]])
@@ -281,18 +291,18 @@ CELLS = [
         for row, label in enumerate(["Tx", "f(Tx)", "T f(x)", "f(Tx) − T f(x)"]):
             axes[row, 0].set_ylabel(label, fontsize=9)
         fig.tight_layout()
-        show(fig, "«alt»")
+        show(fig, «alt»)
         """,
         original=("原图", "original"),
         alt=(
             "4 行 5 列的图像网格。各列依次为原图、平移、旋转 90°、旋转 15° 和放大 1.25 倍的数字 7；"
             "各行依次为变换后的图像、它的第一个特征图、变换后的特征图和两者之差。原图和平移两列的"
             "差图一片空白；两种旋转和放大的差图中有明显的正值和负值。",
-            "A grid of 4 rows and 5 columns. Columns: the digit 7 as it is, shifted, rotated by 90°, "
-            "rotated by 15° and enlarged 1.25 times; rows: the transformed image, its first feature "
-            "map, the transformed feature map, and their difference. The difference is blank for "
-            "the original and the shift, and shows clear positive and negative values for the "
-            "rotations and the enlargement.",
+            "A grid of 4 rows and 5 columns. Columns: the digit 7 as it is, shifted, rotated by "
+            "90°, rotated by 15° and enlarged 1.25 times; rows: the transformed image, its first "
+            "feature map, the transformed feature map, and their difference. The difference is "
+            "blank for the original and the shift, and shows clear positive and negative values "
+            "for the rotations and the enlargement.",
         ),
     ),
     md(
@@ -327,7 +337,10 @@ CELLS = [
             f_d = feature_maps(conv, shift(image, 0, d))
             for name, pool in POOLS.items():
                 errors[name].append(rel(pool(f_d), pool(fx)))
-        table(["«d»", *POOLS], [[d, *(f"{errors[n][i]:.3f}" for n in POOLS)] for i, d in enumerate(shifts)])
+        table(
+            ["«d»", *POOLS],
+            [[d, *(f"{errors[n][i]:.3f}" for n in POOLS)] for i, d in enumerate(shifts)],
+        )
         """,
         none=("不池化", "no pooling"),
         p2=("2×2 最大池化", "2×2 max pooling"),
@@ -343,7 +356,7 @@ CELLS = [
         ax.set(xlabel="«xlabel»", ylabel="«ylabel»")
         ax.grid(True, alpha=0.3)
         ax.legend(fontsize=8)
-        show(fig, "«alt»")
+        show(fig, «alt»)
         """,
         xlabel=("水平平移（像素）", "horizontal shift (pixels)"),
         ylabel=("相对变化 ‖g(Tx) − g(x)‖ / ‖g(x)‖", "relative change ‖g(Tx) − g(x)‖ / ‖g(x)‖"),

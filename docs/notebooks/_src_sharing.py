@@ -15,8 +15,9 @@ CELLS = [
         f"""
         # 同样的输出，少得多的参数
 
-        [原文]({ARTICLE})（Richmond Alake 发表在 Towards Data Science 上的文章）用手算推出卷积层在有、
-        无参数共享时各有多少个参数。本笔记本不手算，而是把两种层都用 PyTorch 实现出来：
+        [原文]({ARTICLE})（Richmond Alake 发表在 Towards Data Science 上的文章）
+        用手算推出卷积层在有、无参数共享时各有多少个参数。
+        本笔记本不手算，而是把两种层都用 PyTorch 实现出来：
 
         - **卷积层**（`torch.nn.Conv2d`）：一个特征图上的所有位置共用同一组滤波器，即参数共享；
         - **局部连接层**：几何结构完全相同（卷积核大小、步幅、填充都一样），但每个输出位置都有自己的
@@ -108,7 +109,8 @@ CELLS = [
     ),
     code(
         """
-        LAYERS = {  # name -> arguments of convshare.conv2d (and of the two PyTorch layers)
+        # Layer name -> arguments of convshare.conv2d (and of the two PyTorch layers).
+        LAYERS = {
             "LeNet-5 C1 (32×32)": dict(input_size=32, in_channels=1, out_channels=6, kernel_size=5),
             "«lenet28»": dict(input_size=28, in_channels=1, out_channels=6, kernel_size=5),
             "AlexNet conv1 (227×227)": dict(
@@ -181,19 +183,20 @@ CELLS = [
             n_conv = sum(p.numel() for p in conv_layer(g, device="meta").parameters())
             n_lc = sum(p.numel() for p in LocallyConnected2d(**g, device="meta").parameters())
             assert (n_conv, n_lc) == (r.params_shared, r.params_unshared)
+            assert n_lc == n_conv * r.positions  # the ratio is the number of positions
             rows.append([
                 name, fmt(n_conv), fmt(r.params_shared), fmt(n_lc), fmt(r.params_unshared),
-                fmt(n_lc // n_conv), fmt(r.positions),
+                fmt(r.positions),
             ])
-        table(["«layer»", "«conv»", "«shared»", "«lc»", "«unshared»", "«ratio»", "«positions»"], rows)
+        header = ["«layer»", "«conv»", "«shared»", "«lc»", "«unshared»", "«ratio»"]
+        table(header, rows)
         """,
         layer=("层", "Layer"),
-        conv=("`Conv2d` 参数", "`Conv2d` parameters"),
-        shared=("`params_shared`", "`params_shared`"),
-        lc=("局部连接层参数", "Locally connected parameters"),
-        unshared=("`params_unshared`", "`params_unshared`"),
-        ratio=("倍数", "Ratio"),
-        positions=("输出位置数", "Output positions"),
+        conv=("有共享：PyTorch", "Shared: PyTorch"),
+        shared=("有共享：convshare", "Shared: convshare"),
+        lc=("无共享：PyTorch", "Unshared: PyTorch"),
+        unshared=("无共享：convshare", "Unshared: convshare"),
+        ratio=("倍数 = 输出位置数", "Ratio = output positions"),
     ),
     md(
         """
@@ -208,16 +211,20 @@ CELLS = [
     ),
     code(
         """
-        ARTICLE_FIGURE = 105_415_600  # printed in the source article for AlexNet without sharing
+        # The source article's count for AlexNet's first layer without sharing:
+        ARTICLE_FIGURE = 105_415_600
         alex = convshare.conv2d(**LAYERS["AlexNet conv1 (227×227)"])
         print(«sentence»)
         """,
         sentence=(
-            'f"原文：{fmt(ARTICLE_FIGURE)}；参数（含偏置）：{fmt(alex.params_unshared)}；"\n'
-            '      f"只计权重：{fmt(alex.positions * alex.weights_shared)}。原文的数与两者都不相符。"',
-            'f"Article: {fmt(ARTICLE_FIGURE)}; parameters (biases included): "\n'
-            '      f"{fmt(alex.params_unshared)}; weights only: "\n'
-            '      f"{fmt(alex.positions * alex.weights_shared)}. The article\'s figure is neither."',
+            'f"原文：{fmt(ARTICLE_FIGURE)}；"\n'
+            '      f"参数（含偏置）：{fmt(alex.params_unshared)}；"\n'
+            '      f"只计权重：{fmt(alex.positions * alex.weights_shared)}。"\n'
+            '      "原文的数与两者都不相符。"',
+            'f"Article: {fmt(ARTICLE_FIGURE)}; "\n'
+            '      f"parameters (biases included): {fmt(alex.params_unshared)}; "\n'
+            '      f"weights only: {fmt(alex.positions * alex.weights_shared)}. "\n'
+            '      "The article\'s figure is neither."',
         ),
     ),
     md(
@@ -251,22 +258,24 @@ CELLS = [
         summed_w = lc.weight.grad.sum(dim=0).reshape(conv.weight.shape)
         summed_b = lc.bias.grad.sum(dim=0)
         spread = (lc.weight.grad - lc.weight.grad.mean(dim=0)).abs().max()
-        print(f"«w»{(conv.weight.grad - summed_w).abs().max().item():.1e}")
-        print(f"«b»{(conv.bias.grad - summed_b).abs().max().item():.1e}")
-        print(f"«spread»{spread.item():.2e}")
+        w_diff = (conv.weight.grad - summed_w).abs().max().item()
+        b_diff = (conv.bias.grad - summed_b).abs().max().item()
+        print("«w»", f"{w_diff:.1e}")
+        print("«b»", f"{b_diff:.1e}")
+        print("«spread»", f"{spread.item():.2e}")
         """,
         lenet28=("原文的 LeNet（28×28）", "The article's LeNet (28×28)"),
         w=(
-            "权重：卷积层的梯度与各位置梯度之和的最大差：",
-            "weights: largest difference between the convolution's gradient and the sum: ",
+            "权重：卷积层的梯度与各位置梯度之和，最大差",
+            "weights, conv gradient vs sum over positions, largest difference:",
         ),
         b=(
-            "偏置：卷积层的梯度与各位置梯度之和的最大差：",
-            "biases: largest difference between the convolution's gradient and the sum: ",
+            "偏置：卷积层的梯度与各位置梯度之和，最大差",
+            "biases, conv gradient vs sum over positions, largest difference:",
         ),
         spread=(
-            "局部连接层：某个位置的权重梯度偏离各位置平均值的最大幅度：",
-            "locally connected layer: largest deviation of a position's gradient from the mean: ",
+            "局部连接层：各位置权重梯度偏离平均值，最大幅度",
+            "locally connected, a position's gradient vs the mean, largest deviation:",
         ),
     ),
     md(
@@ -292,7 +301,8 @@ CELLS = [
 
         没有共享时，每个输出位置各有一份参数，所以
 
-        $$P_\text{unshared} = H_\text{out} W_\text{out} \cdot C_\text{out} \left( k_h k_w C_\text{in} + 1 \right) = H_\text{out} W_\text{out} \cdot P_\text{shared}$$
+        $$P_\text{unshared} = H_\text{out} W_\text{out} \cdot C_\text{out}
+        \left( k_h k_w C_\text{in} + 1 \right) = H_\text{out} W_\text{out} \cdot P_\text{shared}$$
 
         有共享时的参数个数 $P_\text{shared}$ 与输入尺寸无关。下图让输入尺寸从小变大，画出两种几何
         （LeNet 的 5×5、1→6 通道和 AlexNet 第一层的 11×11、步幅 4、3→96 通道）下的两种参数个数，
@@ -303,7 +313,8 @@ CELLS = [
 
         Without sharing every output position owns a copy of the parameters, so
 
-        $$P_\text{unshared} = H_\text{out} W_\text{out} \cdot C_\text{out} \left( k_h k_w C_\text{in} + 1 \right) = H_\text{out} W_\text{out} \cdot P_\text{shared}$$
+        $$P_\text{unshared} = H_\text{out} W_\text{out} \cdot C_\text{out}
+        \left( k_h k_w C_\text{in} + 1 \right) = H_\text{out} W_\text{out} \cdot P_\text{shared}$$
 
         while $P_\text{shared}$, the count with sharing, does not depend on the input size. The
         figure grows the input for two geometries (LeNet's 5×5 with 1→6 channels, and AlexNet's
@@ -326,10 +337,12 @@ CELLS = [
             assert all(r.params_unshared == r.positions * r.params_shared for r in results)
             checked += len(results)
             positions = [r.positions for r in results]
-            ax.plot(positions, [r.params_unshared for r in results], colour, label=f"{label}: «unshared»")
-            ax.plot(positions, [r.params_shared for r in results], colour, linestyle="--",
-                    label=f"{label}: «shared»")
-        label_offsets = [(8, -10, "left"), (-8, 4, "right"), (-8, -3, "right")]  # points, align
+            unshared = [r.params_unshared for r in results]
+            shared = [r.params_shared for r in results]
+            ax.plot(positions, unshared, colour, label=f"{label}: «unshared»")
+            ax.plot(positions, shared, colour, linestyle="--", label=f"{label}: «shared»")
+        # Where each layer's name goes: offset in points, alignment.
+        label_offsets = [(8, -10, "left"), (-8, 4, "right"), (-8, -3, "right")]
         for (name, g), (dx, dy, ha) in zip(LAYERS.items(), label_offsets):
             r = convshare.conv2d(**g)
             ax.plot([r.positions] * 2, [r.params_shared, r.params_unshared], "ko", markersize=4)
@@ -339,16 +352,20 @@ CELLS = [
         ax.grid(True, which="major", alpha=0.3)
         ax.legend(fontsize=7, loc="upper left")
         print(«checked»)
-        show(fig, "«alt»")
+        show(fig, «alt»)
         """,
         unshared=("无共享", "without sharing"),
         shared=("有共享", "with sharing"),
-        xlabel=("每个特征图的输出位置数 H_out × W_out", "output positions per feature map, H_out × W_out"),
+        xlabel=(
+            "每个特征图的输出位置数 H_out × W_out",
+            "output positions per feature map, H_out × W_out",
+        ),
         ylabel=("参数个数", "parameters"),
         checked=(
-            'f"检查了 {checked} 种输入尺寸：无共享的参数个数都恰好是有共享时的 H_out·W_out 倍。"',
-            'f"Checked {checked} input sizes: without sharing, the count is exactly H_out·W_out "\n'
-            '      "times the count with sharing in every case."',
+            'f"检查了 {checked} 种输入尺寸："\n'
+            '      "无共享的参数个数都恰好是有共享时的 H_out·W_out 倍。"',
+            'f"Checked {checked} input sizes: without sharing, the count is "\n'
+            '      "exactly H_out·W_out times the count with sharing in every case."',
         ),
         alt=(
             "双对数坐标图：横轴为输出位置数，纵轴为参数个数。两种几何下，有共享的参数个数都是水平线，"

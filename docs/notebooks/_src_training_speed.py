@@ -55,7 +55,8 @@ CELLS = [
         from _lc import LocallyConnected2d
         from _nb import machine, setup, show, table
 
-        setup(threads=1)  # fixed seeds, one CPU thread (the machine is shared), figure style
+        # Fixed seeds, one CPU thread (the machine is shared), figure style.
+        setup(threads=1)
 
 
         def fmt(n):  # an integer with thousands separators
@@ -90,7 +91,8 @@ CELLS = [
     ),
     code(
         """
-        LAYERS = {  # name -> arguments of convshare.conv2d and of the two PyTorch layers
+        # Layer name -> arguments of convshare.conv2d and of the two PyTorch layers.
+        LAYERS = {
             "LeNet-5 C1 (32×32)": dict(input_size=32, in_channels=1, out_channels=6, kernel_size=5),
             "«lenet28»": dict(input_size=28, in_channels=1, out_channels=6, kernel_size=5),
             "«alex»": dict(input_size=51, in_channels=3, out_channels=96, kernel_size=11, stride=4),
@@ -131,7 +133,8 @@ CELLS = [
     code(
         """
         def conv_layer(g):
-            return nn.Conv2d(g["in_channels"], g["out_channels"], g["kernel_size"], g.get("stride", 1))
+            cin, cout, k = g["in_channels"], g["out_channels"], g["kernel_size"]
+            return nn.Conv2d(cin, cout, k, g.get("stride", 1))
 
 
         def flops(layer, x):
@@ -147,21 +150,21 @@ CELLS = [
         for name, g in LAYERS.items():
             x = torch.randn(BATCH, g["in_channels"], g["input_size"], g["input_size"])
             conv = conv_layer(g)
-            (cf, cb), (lf, lb) = flops(conv, x), flops(LocallyConnected2d.from_conv(conv, g["input_size"]), x)
-            rows.append([name, fmt(cf), fmt(lf), fmt(cb), fmt(lb), fmt(2 * RESULTS[name].macs * BATCH)])
-        table(["«layer»", "«cf»", "«lf»", "«cb»", "«lb»", "«expected»"], rows)
+            lc = LocallyConnected2d.from_conv(conv, g["input_size"])
+            (cf, cb), (lf, lb) = flops(conv, x), flops(lc, x)
+            expected = 2 * RESULTS[name].macs * BATCH
+            rows.append([name, f"{fmt(cf)} / {fmt(lf)}", f"{fmt(cb)} / {fmt(lb)}", fmt(expected)])
+        table(["«layer»", "«forward»", "«backward»", "«expected»"], rows)
         """,
         layer=("层", "Layer"),
-        cf=("卷积：前向", "Conv: forward"),
-        lf=("局部连接：前向", "Locally connected: forward"),
-        cb=("卷积：反向", "Conv: backward"),
-        lb=("局部连接：反向", "Locally connected: backward"),
+        forward=("前向（卷积 / 局部连接）", "Forward (conv / locally connected)"),
+        backward=("反向（卷积 / 局部连接）", "Backward (conv / locally connected)"),
         expected=("2 × 乘加次数 × 批量", "2 × MACs × batch"),
     ),
     md(
         """
-        四列完全相同，并等于 `convshare` 算出的 2 × 乘加次数 × 批量。如果共享让训练变快，原因不在
-        运算次数。
+        两种层的运算次数完全相同，并等于 `convshare` 算出的 2 × 乘加次数 × 批量。
+        如果共享让训练变快，原因不在运算次数。
 
         ## 内存：参数、梯度、优化器状态和激活值
 
@@ -170,8 +173,8 @@ CELLS = [
         `unfold` 展开后的输入块，每个输入像素被复制到它所在的每一个窗口里）。
         """,
         """
-        All four columns agree, and equal `convshare`'s 2 × MACs × batch. If sharing makes
-        training faster, the reason is not the number of operations.
+        Both layers count exactly the same operations, equal to `convshare`'s 2 × MACs × batch.
+        If sharing makes training faster, the reason is not the number of operations.
 
         ## Memory: parameters, gradients, optimizer state and activations
 
@@ -189,26 +192,34 @@ CELLS = [
 
         def mib(n_floats):
             n_bytes = n_floats * FLOAT32
-            return f"{n_bytes / 2**10:.1f} KiB" if n_bytes < 2**20 else f"{n_bytes / 2**20:.2f} MiB"
+            if n_bytes < 2**20:
+                return f"{n_bytes / 2**10:.1f} KiB"
+            return f"{n_bytes / 2**20:.2f} MiB"
 
 
         N = 16
         rows = []
         for name, r in RESULTS.items():
             h, w = r.input_size
-            patches = N * r.weights_per_filter * r.positions  # unfold: (batch, C·kh·kw, positions)
+            # unfold's output: (batch, C·kh·kw, positions)
+            patches = N * r.weights_per_filter * r.positions
             rows.append([
                 name,
-                mib(3 * r.params_shared), mib(3 * r.params_unshared),
-                mib(N * r.in_channels * h * w), mib(patches), mib(N * r.neurons),
+                f"{mib(3 * r.params_shared)} / {mib(3 * r.params_unshared)}",
+                f"{mib(N * r.in_channels * h * w)} / {mib(patches)}",
+                mib(N * r.neurons),
             ])
-        table(["«layer»", "«conv_p»", "«lc_p»", "«conv_a»", "«lc_a»", "«out»"], rows)
+        table(["«layer»", "«params»", "«saved»", "«out»"], rows)
         """,
         layer=("层", "Layer"),
-        conv_p=("卷积：参数 + 梯度 + 动量", "Conv: parameters + gradients + momentum"),
-        lc_p=("局部连接：参数 + 梯度 + 动量", "Locally connected: parameters + gradients + momentum"),
-        conv_a=("卷积：保存的输入", "Conv: saved input"),
-        lc_a=("局部连接：保存的输入块", "Locally connected: saved patches"),
+        params=(
+            "参数 + 梯度 + 动量（卷积 / 局部连接）",
+            "Parameters + gradients + momentum (conv / locally connected)",
+        ),
+        saved=(
+            "为反向保存（卷积的输入 / 局部连接的输入块）",
+            "Kept for backward (conv: input / locally connected: patches)",
+        ),
         out=("输出（两者相同）", "Output (both)"),
     ),
     md(
@@ -226,12 +237,13 @@ CELLS = [
         median of each phase: forward (`layer(x)`), backward (`loss.backward()`) and one SGD step
         with momentum (`optimizer.step()`). Other work on the machine makes the numbers vary; a
         re-run gives slightly different figures, but the order of magnitude of the ratios holds.
+        In the table, LC is the locally connected layer.
         """,
     ),
     code(
         """
         def time_phases(layer, x, repeats=5, warmup=1):
-            \"""Median seconds of forward, backward and SGD step over `repeats` training steps.\"""
+            \"""Median seconds of forward, backward and SGD step over `repeats` steps.\"""
             optimizer = torch.optim.SGD(layer.parameters(), lr=0.01, momentum=0.9)
             samples = []
             for i in range(warmup + repeats):
@@ -262,19 +274,17 @@ CELLS = [
                 x = torch.randn(n, g["in_channels"], g["input_size"], g["input_size"])
                 c, l = time_phases(conv, x), time_phases(lc, x)
                 timings[name, n] = c, l
-                rows.append([name, n, *map(ms, c), *map(ms, l), f"{sum(l) / sum(c):.1f}×"])
-        table(["«layer»", "«batch»", "«cf»", "«cb»", "«cs»", "«lf»", "«lb»", "«ls»", "«ratio»"], rows, numeric_from=1)
+                phases = [f"{ms(c[k])} / {ms(l[k])}" for k in range(3)]
+                rows.append([name, n, *phases, f"{sum(l) / sum(c):.1f}×"])
+        table(["«layer»", "«batch»", "«forward»", "«backward»", "«sgd»", "«ratio»"], rows)
         """,
         tags=["timing"],
         layer=("层", "Layer"),
         batch=("批量", "Batch"),
-        cf=("卷积 前向 ms", "Conv forward ms"),
-        cb=("卷积 反向 ms", "Conv backward ms"),
-        cs=("卷积 SGD ms", "Conv SGD ms"),
-        lf=("局部连接 前向 ms", "LC forward ms"),
-        lb=("局部连接 反向 ms", "LC backward ms"),
-        ls=("局部连接 SGD ms", "LC SGD ms"),
-        ratio=("一步总时间之比", "Step time ratio"),
+        forward=("前向 ms（卷积 / 局部连接）", "Forward ms (conv / LC)"),
+        backward=("反向 ms（卷积 / 局部连接）", "Backward ms (conv / LC)"),
+        sgd=("SGD 一步 ms（卷积 / 局部连接）", "SGD step ms (conv / LC)"),
+        ratio=("一步总时间之比（局部连接 ÷ 卷积）", "Step time ratio (LC ÷ conv)"),
     ),
     code(
         """
@@ -284,11 +294,12 @@ CELLS = [
             ratios = [sum(timings[name, n][1]) / sum(timings[name, n][0]) for name in LAYERS]
             ax.bar(np.arange(len(LAYERS)) + (k - 0.5) * width, ratios, width, label=f"«batch» {n}")
         ax.axhline(1, color="black", linewidth=0.8)
-        ax.set_xticks(np.arange(len(LAYERS)), [n.replace(" (", "\\n(").replace("（", "\\n（") for n in LAYERS], fontsize=8)
+        labels = [n.replace(" (", "\\n(").replace("（", "\\n（") for n in LAYERS]
+        ax.set_xticks(np.arange(len(LAYERS)), labels, fontsize=8)
         ax.set_ylabel("«ylabel»")
         ax.legend(fontsize=8)
         ax.grid(True, axis="y", alpha=0.3)
-        show(fig, "«alt»")
+        show(fig, «alt»)
         """,
         tags=["timing"],
         batch=("批量", "batch"),
@@ -329,7 +340,8 @@ CELLS = [
         | LeNet-5 C1（32×32 输入） | 0.75 ms | 2.13 ms | 2.8× | 47 MB / 94 MB |
         | AlexNet conv1（227×227 输入） | 3.39 ms | 10.17 ms | 3.0× | 1.31 GB / 2.42 GB |
 
-        这些是引用的测量值，不是本页计算的结果。GPU 上局部连接层慢约 3 倍，方向与上面 CPU 上的测量相同。
+        这些是引用的测量值，不是本页计算的结果。GPU 上局部连接层慢约 3 倍，
+        方向与上面 CPU 上的测量相同。
         """,
         """
         ## Why it is slower
@@ -344,7 +356,7 @@ CELLS = [
         - **Gradients and optimizer state**. There are as many gradients and momentum values as
           parameters: the locally connected layer's backward pass writes output-positions times
           more gradients, and one SGD step reads and writes that many times more parameters,
-          gradients and momentum (the SGD columns above). This is the part that the article
+          gradients and momentum (the SGD column above). This is the part that the article
           describes as "fewer weights to update", and it is only one part of a training step.
         - **Unfolded patches**. `unfold` copies every input pixel into every window that contains
           it: one more tensor to write, read and keep for the backward pass. Tuned convolution
@@ -400,7 +412,8 @@ CELLS = [
 
 
         def network(first):
-            return nn.Sequential(first, nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(), nn.Linear(16 * 4 * 4, 10))
+            pool = nn.MaxPool2d(2)
+            return nn.Sequential(first, nn.ReLU(), pool, nn.Flatten(), nn.Linear(16 * 4 * 4, 10))
 
 
         def accuracy(model, images):
@@ -419,24 +432,35 @@ CELLS = [
             optimizer = torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
             start = time.perf_counter()
             for epoch in range(8):
-                batches = train[torch.randperm(len(train), generator=torch.Generator().manual_seed(epoch))]
-                for b in batches.split(32):
+                shuffle = torch.Generator().manual_seed(epoch)
+                for b in train[torch.randperm(len(train), generator=shuffle)].split(32):
                     optimizer.zero_grad()
                     F.cross_entropy(model(X[b]), y[b]).backward()
                     optimizer.step()
             seconds[name] = time.perf_counter() - start
             trained[name] = model
 
-        shifted = F.pad(X[test], (1, 0))[..., :-1]  # one pixel to the right, an empty column on the left
+        # The test images one pixel to the right; zeros come in on the left.
+        shifted = F.pad(X[test], (1, 0))[..., :-1]
         table(
             ["«net»", "«params»", "«first»", "«acc»", "«acc_shift»"],
-            [[name, fmt(sum(p.numel() for p in m.parameters())), fmt(sum(p.numel() for p in m[0].parameters())),
-              f"{accuracy(m, X[test]):.1%}", f"{accuracy(m, shifted):.1%}"] for name, m in trained.items()],
+            [
+                [
+                    name,
+                    fmt(sum(p.numel() for p in m.parameters())),
+                    fmt(sum(p.numel() for p in m[0].parameters())),
+                    f"{accuracy(m, X[test]):.1%}",
+                    f"{accuracy(m, shifted):.1%}",
+                ]
+                for name, m in trained.items()
+            ],
         )
         """,
         sizes=(
-            'f"{len(X)} 张 {X.shape[2]}×{X.shape[3]} 图像：{len(train)} 张训练，{len(test)} 张测试"',
-            'f"{len(X)} images of {X.shape[2]}×{X.shape[3]}: {len(train)} for training, {len(test)} for testing"',
+            'f"{len(X)} 张 {X.shape[2]}×{X.shape[3]} 图像："\n'
+            '      f"{len(train)} 张训练，{len(test)} 张测试"',
+            'f"{len(X)} images of {X.shape[2]}×{X.shape[3]}: "\n'
+            '      f"{len(train)} for training, {len(test)} for testing"',
         ),
         conv=("卷积", "convolution"),
         lc=("局部连接", "locally connected"),

@@ -16,9 +16,12 @@ Cells tagged ``timing`` print machine-dependent measurements; ``machine`` prints
 from __future__ import annotations
 
 import importlib.util
+import re
+import subprocess
 import sys
 import tempfile
 import textwrap
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,6 +35,10 @@ LANGS = ("zh", "en")
 NAMES = ("sharing", "equivariance", "training-speed")
 TIMEOUT_S = 300  # per cell
 
+# Chinese characters and full-width punctuation on both sides of a line break.
+_CJK = r"\u3000-\u303f\u4e00-\u9fff\uff00-\uffef"
+_CJK_BREAK = re.compile(rf"(?<=[{_CJK}])\n[ \t]*(?=[{_CJK}])")
+
 
 @dataclass(frozen=True)
 class Cell:
@@ -43,25 +50,58 @@ class Cell:
 
 
 def md(zh: str, en: str) -> Cell:
-    """A Markdown cell, written in each language."""
-    return Cell("markdown", {"zh": _clean(zh), "en": _clean(en)})
+    """A Markdown cell, written in each language.
+
+    Chinese lines are joined where a line break falls between two Chinese characters: a browser
+    shows such a break as a space, which Chinese text does not have.
+    """
+    return Cell("markdown", {"zh": _CJK_BREAK.sub("", _clean(zh)), "en": _clean(en)})
 
 
-def code(src: str, *, tags: Iterable[str] = (), **words: tuple[str, str]) -> Cell:
+def code(
+    src: str,
+    *,
+    tags: Iterable[str] = (),
+    alt: tuple[str, str] | None = None,
+    **words: tuple[str, str],
+) -> Cell:
     """A code cell shared by both languages; ``«name»`` becomes ``words[name]`` (zh, en).
 
-    ``«lang»`` becomes the language code itself.
+    ``«lang»`` becomes the language code itself, and ``«alt»`` a figure's description, as a
+    string literal cut into lines.
     """
     src = _clean(src)
     text = {}
     for i, lang in enumerate(LANGS):
         out = src.replace("«lang»", lang)
+        if alt is not None:
+            out = out.replace("«alt»", literal(alt[i]))
         for name, pair in words.items():
             out = out.replace(f"«{name}»", pair[i])
         if "«" in out:
             raise ValueError(f"untranslated placeholder in code cell:\n{out}")
         text[lang] = out
     return Cell("code", text, tuple(tags))
+
+
+def literal(text: str, width: int = 64) -> str:
+    """``text`` as a Python string literal in pieces of at most ``width`` columns.
+
+    A Chinese character takes two columns; English text is cut after a space.
+    """
+    pieces, piece, columns = [], "", 0
+    for char in text:
+        w = 2 if unicodedata.east_asian_width(char) in "WF" else 1
+        if columns + w > width:
+            cut = piece.rfind(" ") + 1 if " " in piece and char != " " else len(piece)
+            cut = cut or len(piece)
+            pieces.append(piece[:cut])
+            piece = piece[cut:]
+            columns = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in piece)
+        piece += char
+        columns += w
+    pieces.append(piece)
+    return "(\n" + "\n".join(repr(p) for p in pieces) + "\n)"
 
 
 def _clean(text: str) -> str:
@@ -86,6 +126,17 @@ def cells(name: str) -> list[Cell]:
     return result
 
 
+def _format(src: str) -> str:
+    """Code as ``ruff format`` lays it out in 80 columns, the width of the site's code blocks."""
+    ruff = [sys.executable, "-m", "ruff", "format", "--line-length", "80", "--stdin-filename"]
+    result = subprocess.run(
+        [*ruff, "cell.py", "-"], input=src, capture_output=True, text=True, check=False
+    )
+    if result.returncode != 0:
+        raise ValueError(f"ruff cannot format a code cell: {result.stderr}\n{src}")
+    return result.stdout.rstrip("\n")
+
+
 def build(name: str, lang: str) -> nbformat.NotebookNode:
     """The unexecuted notebook ``name`` in ``lang``."""
     nb = nbformat.v4.new_notebook()
@@ -94,8 +145,10 @@ def build(name: str, lang: str) -> nbformat.NotebookNode:
         "language_info": {"name": "python"},
     }
     for i, cell in enumerate(cells(name)):
-        maker = nbformat.v4.new_markdown_cell if cell.kind == "markdown" else nbformat.v4.new_code_cell
-        nb_cell = maker(cell.text[lang], id=f"{name}-{i:02d}")
+        if cell.kind == "markdown":
+            nb_cell = nbformat.v4.new_markdown_cell(cell.text[lang], id=f"{name}-{i:02d}")
+        else:
+            nb_cell = nbformat.v4.new_code_cell(_format(cell.text[lang]), id=f"{name}-{i:02d}")
         if cell.tags:
             nb_cell.metadata["tags"] = list(cell.tags)
         nb.cells.append(nb_cell)
