@@ -101,7 +101,14 @@ def axis_output(
     padded = size + pad_before + pad_after
     extent = dilation * (kernel - 1) + 1
     span = padded - extent
-    if span < 0:
+    if ceil_mode:
+        # PyTorch's pooling_output_shape: round up, then drop a window starting in the padding.
+        out = (span + stride - 1) // stride + 1
+        if (out - 1) * stride >= size + pad_before:
+            out -= 1
+    else:
+        out = span // stride + 1
+    if span < 0 and out < 1:
         axis, axis_zh = _AXES[index]
         raise GeometryError(
             "kernel_too_large",
@@ -112,12 +119,8 @@ def axis_output(
             size=size,
             pad=pad_before + pad_after,
         )
-    if ceil_mode:
-        out = -(-span // stride) + 1
-        if (out - 1) * stride >= size + pad_before:
-            out -= 1
-    else:
-        out = span // stride + 1
+    if out < 1:
+        raise GeometryError("output_too_small", out_h=out, out_w=out)
     reached = (out - 1) * stride + extent
     return Axis(
         size=size,

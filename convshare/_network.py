@@ -233,8 +233,11 @@ def _conv(layer: Layer, shape: Shape, f: _Field) -> tuple[LayerResult, _Field]:
 
 def _pool(layer: Layer, shape: Shape, f: _Field) -> tuple[LayerResult, _Field]:
     c, h, w = _spatial(layer, shape)
+    if h < 1 or w < 1:
+        raise GeometryError("not_positive", name="input_size", value=f"{h}×{w}")
     k = pair("kernel_size", _arg(layer, "kernel_size"))
-    s = pair("stride", _arg(layer, "stride", None) or k)
+    stride = _arg(layer, "stride", None)
+    s = k if stride is None else pair("stride", stride)
     p = pair("padding", _arg(layer, "padding", 0), minimum=0)
     d = pair("dilation", _arg(layer, "dilation", 1)) if layer.type == "maxpool" else (1, 1)
     ceil = bool(_arg(layer, "ceil_mode", False))
