@@ -4,7 +4,8 @@ MkDocs keeps one Python process alive while serving, so ``convshare`` (imported 
 blocks and by ``hooks/numbers.py``) and markdown-exec's sessions would survive a rebuild and
 the pages would keep the old numbers. Before each build this hook drops the package and its
 submodules from ``sys.modules`` and empties markdown-exec's sessions; ``watch:`` in
-``mkdocs.yml`` triggers the rebuild when the package changes.
+``mkdocs.yml`` triggers the rebuild when the package changes. Edited hooks are re-read at the
+next rebuild too.
 """
 
 from __future__ import annotations
@@ -37,7 +38,19 @@ def clear_exec_sessions() -> None:
         del sys.modules[module]
 
 
+def forget_hooks() -> None:
+    """Make the next configuration load re-read the hook files.
+
+    MkDocs caches loaded hooks for the life of the process (``Hooks._load_hook`` is an
+    ``lru_cache``), so without this an edited hook takes effect only after a restart.
+    """
+    from mkdocs.config.config_options import Hooks
+
+    Hooks._load_hook.cache_clear()
+
+
 @event_priority(100)
 def on_config(config: Any, **kwargs: Any) -> None:
     forget_package()
     clear_exec_sessions()
+    forget_hooks()
