@@ -27,8 +27,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
-from jupyter_client.manager import KernelManager
 from nbclient import NotebookClient
+from traitlets.config import Config
 
 HERE = Path(__file__).resolve().parent
 LANGS = ("zh", "en")
@@ -158,21 +158,21 @@ def build(name: str, lang: str) -> nbformat.NotebookNode:
 def execute(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     """Run every code cell in this folder with a fresh ``python3`` kernel; errors raise."""
     with tempfile.TemporaryDirectory(prefix="convshare-kernel-") as sockets:
-        # Local sockets (ipc) rather than TCP: nothing listens on the network.
-        km = KernelManager(kernel_name="python3", transport="ipc", ip=f"{sockets}/kernel")
+        # Local sockets (ipc) rather than TCP: nothing listens on the network. The client
+        # creates, owns and shuts down the kernel and closes its sockets.
+        config = Config()
+        config.KernelManager.transport = "ipc"
+        config.KernelManager.ip = f"{sockets}/kernel"
         client = NotebookClient(
             nb,
-            km=km,
+            config=config,
+            kernel_name="python3",
             timeout=TIMEOUT_S,
             allow_errors=False,
             record_timing=False,
             resources={"metadata": {"path": str(HERE)}},
         )
-        try:
-            client.execute()
-        finally:
-            if km.has_kernel:
-                km.shutdown_kernel()
+        client.execute()
     return nb
 
 
