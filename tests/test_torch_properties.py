@@ -20,6 +20,7 @@ examples.
 
 from __future__ import annotations
 
+import contextlib
 import subprocess
 import sys
 import warnings
@@ -56,18 +57,34 @@ def one_thread() -> Iterator[None]:
     torch.set_num_threads(before)
 
 
-def _quiet_torch() -> warnings.catch_warnings[Any]:
+@contextlib.contextmanager
+def quiet_torch() -> Iterator[None]:
     """Silence two warnings torch emits about valid geometries (the suite turns warnings into
     errors): initialising a zero-element weight, and 'same' padding with an even kernel."""
-    ctx = warnings.catch_warnings()
-    ctx.__enter__()
-    warnings.filterwarnings("ignore", message="Initializing zero-element tensors is a no-op")
-    warnings.filterwarnings("ignore", message="Using padding='same' with even kernel lengths")
-    return ctx
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Initializing zero-element tensors is a no-op")
+        warnings.filterwarnings("ignore", message="Using padding='same' with even kernel lengths")
+        yield
 
 
-def int_or_pair(lo: int, hi: int) -> st.SearchStrategy[Any]:
-    return st.one_of(st.integers(lo, hi), st.tuples(st.integers(lo, hi), st.integers(lo, hi)))
+def int_or_pair(lo: int | st.SearchStrategy[Any], hi: int = 0) -> st.SearchStrategy[Any]:
+    """An int or an (h, w) pair, from integers(lo, hi) or from the strategy lo."""
+    one = lo if isinstance(lo, st.SearchStrategy) else st.integers(lo, hi)
+    return st.one_of(one, st.tuples(one, one))
+
+
+def rarely(bad: st.SearchStrategy[Any], good: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
+    """``good`` about fifteen times in sixteen, ``bad`` otherwise."""
+    return st.tuples(st.integers(0, 15), good, bad).map(lambda t: t[2] if t[0] == 7 else t[1])
+
+
+def mostly(good: range, bad: tuple[int, ...] = (-1, 0)) -> st.SearchStrategy[int]:
+    """One of ``good`` about fifteen times in sixteen, one of ``bad`` otherwise (one draw)."""
+    repeat = -(-15 * len(bad) // len(good))
+    return st.sampled_from([*bad, *list(good) * repeat])
+
+
+# Strategies are built once: building them inside each draw costs more than running torch.
 
 
 def _positive(value: object) -> bool:
@@ -113,52 +130,65 @@ def _conv_module(geo: dict[str, Any]) -> torch.nn.Conv2d:
 
 def torch_conv_meta(geo: dict[str, Any]) -> tuple[Shape, int] | None:
     """torch.nn.Conv2d on the meta device: (output shape, parameters), or None if rejected."""
-    ctx = _quiet_torch()
     try:
-        m = _conv_module(geo)
-        params = sum(p.numel() for p in m.parameters())
-        y = m(torch.empty(1, geo["cin"], geo["h"], geo["w"], device="meta"))
+        with quiet_torch():
+            m = _conv_module(geo)
+            params = sum(p.numel() for p in m.parameters())
+            y = m(torch.empty(1, geo["cin"], geo["h"], geo["w"], device="meta"))
     except TORCH_REJECTS:
         return None
-    finally:
-        ctx.__exit__(None, None, None)
     return tuple(y.shape[1:]), params
 
 
 def torch_conv_cpu(geo: dict[str, Any]) -> tuple[Shape, int] | None:
     """torch.nn.Conv2d on real CPU tensors (weights left uninitialised: only shapes matter)."""
-    ctx = _quiet_torch()
     try:
-        m = _conv_module(geo).to_empty(device="cpu")
-        params = sum(p.numel() for p in m.parameters())
-        y = m(torch.empty(1, geo["cin"], geo["h"], geo["w"]))
+        with quiet_torch():
+            m = _conv_module(geo).to_empty(device="cpu")
+            params = sum(p.numel() for p in m.parameters())
+            y = m(torch.empty(1, geo["cin"], geo["h"], geo["w"]))
     except TORCH_REJECTS:
         return None
-    finally:
-        ctx.__exit__(None, None, None)
     return tuple(y.shape[1:]), params
 
 
-PADDING_WORDS = st.sampled_from(["same", "valid", "full"])
+SMALL_CONV = {
+    "groups": mostly(range(1, 4)),
+    "off": mostly(range(0, 1), bad=(1, 2)),
+    "size": mostly(range(1, 25), bad=(0,)),
+    "k": int_or_pair(mostly(range(1, 8))),
+    "s": int_or_pair(mostly(range(1, 5))),
+    "p": rarely(
+        st.sampled_from(["same", "valid", "full"]),
+        int_or_pair(mostly(range(0, 5), bad=(-1,))),
+    ),
+    "d": int_or_pair(mostly(range(1, 4))),
+}
 
-small_conv = st.fixed_dictionaries(
-    {
-        "h": st.integers(0, 24),
-        "w": st.integers(0, 24),
-        "cin": st.integers(1, 6),
-        "cout": st.integers(1, 6),
-        "k": int_or_pair(-1, 9),
-        "s": int_or_pair(-1, 4),
-        "p": st.one_of(int_or_pair(-1, 5), PADDING_WORDS),
-        "d": int_or_pair(-1, 4),
-        "g": st.integers(-1, 4),
-        "bias": st.booleans(),
+
+@st.composite
+def small_conv(draw: st.DrawFn) -> dict[str, Any]:
+    """Mostly valid values, each field sometimes zero, negative or of the wrong kind."""
+    g = draw(SMALL_CONV["groups"])
+    # channel counts mostly divisible by groups, sometimes not
+    cin = max(g, 1) * draw(st.integers(1, 3)) + draw(SMALL_CONV["off"])
+    cout = max(g, 1) * draw(st.integers(1, 3)) + draw(SMALL_CONV["off"])
+    return {
+        "h": draw(SMALL_CONV["size"]),
+        "w": draw(SMALL_CONV["size"]),
+        "cin": cin,
+        "cout": cout,
+        "k": draw(SMALL_CONV["k"]),
+        "s": draw(SMALL_CONV["s"]),
+        "p": draw(SMALL_CONV["p"]),
+        "d": draw(SMALL_CONV["d"]),
+        "g": g,
+        "bias": draw(st.booleans()),
     }
-)
 
 
 @settings(SETTINGS, max_examples=2000)
-@given(small_conv)
+@given(small_conv())
 @example({"h": 224, "w": 224, "cin": 3, "cout": 96, "k": 11, "s": 4, "p": 0, "d": 1, "g": 1,
           "bias": True})  # fmt: skip
 @example({"h": 5, "w": 5, "cin": 2, "cout": 2, "k": 3, "s": 2, "p": "same", "d": 1, "g": 1,
@@ -186,21 +216,30 @@ def _shift(value: int | tuple[int, int]) -> tuple[int, ...]:
     return tuple(i + 1 for i in items)  # padding may be 0: shifted, "positive" means >= 0
 
 
+LARGE_CONV = {
+    "off": st.sampled_from([0, 0, 0, 1]),
+    "k": int_or_pair(1, 64),
+    "s": int_or_pair(1, 64),
+    "p": st.one_of(int_or_pair(0, 64), st.sampled_from(["same", "valid"])),
+    "d": int_or_pair(1, 16),
+}
+
+
 @st.composite
 def large_conv(draw: st.DrawFn) -> dict[str, Any]:
     g = draw(st.integers(1, 16))
     # mostly channel counts divisible by groups, sometimes not
-    cin = g * draw(st.integers(1, 256)) + draw(st.sampled_from([0, 0, 0, 1]))
-    cout = g * draw(st.integers(1, 256)) + draw(st.sampled_from([0, 0, 0, 1]))
+    cin = g * draw(st.integers(1, 256)) + draw(LARGE_CONV["off"])
+    cout = g * draw(st.integers(1, 256)) + draw(LARGE_CONV["off"])
     return {
         "h": draw(st.integers(1, 100_000)),
         "w": draw(st.integers(1, 100_000)),
         "cin": cin,
         "cout": cout,
-        "k": draw(int_or_pair(1, 64)),
-        "s": draw(int_or_pair(1, 64)),
-        "p": draw(st.one_of(int_or_pair(0, 64), st.sampled_from(["same", "valid"]))),
-        "d": draw(int_or_pair(1, 16)),
+        "k": draw(LARGE_CONV["k"]),
+        "s": draw(LARGE_CONV["s"]),
+        "p": draw(LARGE_CONV["p"]),
+        "d": draw(LARGE_CONV["d"]),
         "g": g,
         "bias": draw(st.booleans()),
     }
@@ -258,23 +297,46 @@ def torch_pool(geo: dict[str, Any], device: str) -> Shape | None:
     return tuple(y.shape[1:])
 
 
-small_pool = st.fixed_dictionaries(
-    {
-        "type": st.sampled_from(["maxpool", "avgpool"]),
-        "c": st.integers(1, 3),
-        "h": st.integers(0, 20),
-        "w": st.integers(0, 20),
-        "k": int_or_pair(-1, 7),
-        "s": st.one_of(st.none(), int_or_pair(-1, 5)),
-        "p": int_or_pair(-1, 4),
-        "d": int_or_pair(-1, 3),
-        "ceil": st.booleans(),
+def pool_padding(draw: st.DrawFn, kernel: int | tuple[int, int]) -> int | tuple[int, int]:
+    """PyTorch allows pooling padding up to half the kernel: mostly that, sometimes more or < 0."""
+    ks = kernel if isinstance(kernel, tuple) else (kernel,)
+    half, most = max(min(ks) // 2, 0), max(max(ks) // 2, 0)
+
+    def one() -> int:
+        if draw(st.integers(0, 15)) == 7:
+            return draw(st.sampled_from([-1, most + 1, most + 2]))
+        return draw(st.integers(0, half))
+
+    return one() if draw(st.booleans()) else (one(), one())
+
+
+SMALL_POOL = {
+    "type": st.sampled_from(["maxpool", "avgpool"]),
+    "size": mostly(range(1, 21), bad=(0,)),
+    "k": int_or_pair(mostly(range(1, 8))),
+    "s": st.one_of(st.none(), int_or_pair(mostly(range(1, 6)))),
+    "d": int_or_pair(mostly(range(1, 4))),
+}
+
+
+@st.composite
+def small_pool(draw: st.DrawFn) -> dict[str, Any]:
+    k = draw(SMALL_POOL["k"])
+    return {
+        "type": draw(SMALL_POOL["type"]),
+        "c": draw(st.integers(1, 3)),
+        "h": draw(SMALL_POOL["size"]),
+        "w": draw(SMALL_POOL["size"]),
+        "k": k,
+        "s": draw(SMALL_POOL["s"]),
+        "p": pool_padding(draw, k),
+        "d": draw(SMALL_POOL["d"]),
+        "ceil": draw(st.booleans()),
     }
-)
 
 
 @settings(SETTINGS, max_examples=2000)
-@given(small_pool)
+@given(small_pool())
 @example({"type": "maxpool", "c": 1, "h": 32, "w": 32, "k": 2, "s": None, "p": 0, "d": 1,
           "ceil": False})  # fmt: skip
 @example({"type": "maxpool", "c": 1, "h": 55, "w": 55, "k": 3, "s": 2, "p": 0, "d": 1,
@@ -287,23 +349,33 @@ def test_pool_matches_torch_small(geo: dict[str, Any]) -> None:
         assert torch_pool(geo, "meta") == expected
 
 
-large_pool = st.fixed_dictionaries(
-    {
-        "type": st.sampled_from(["maxpool", "avgpool"]),
-        "c": st.integers(1, 4096),
-        "h": st.integers(1, 100_000),
-        "w": st.integers(1, 100_000),
-        "k": int_or_pair(1, 64),
-        "s": st.one_of(st.none(), int_or_pair(1, 64)),
-        "p": int_or_pair(0, 40),
-        "d": int_or_pair(1, 8),
-        "ceil": st.booleans(),
+LARGE_POOL = {
+    "type": st.sampled_from(["maxpool", "avgpool"]),
+    "k": int_or_pair(1, 64),
+    "s": st.one_of(st.none(), int_or_pair(1, 64)),
+    "d": int_or_pair(1, 8),
+}
+
+
+@st.composite
+def large_pool(draw: st.DrawFn) -> dict[str, Any]:
+    k = draw(LARGE_POOL["k"])
+    p = pool_padding(draw, k)
+    return {
+        "type": draw(LARGE_POOL["type"]),
+        "c": draw(st.integers(1, 4096)),
+        "h": draw(st.integers(1, 100_000)),
+        "w": draw(st.integers(1, 100_000)),
+        "k": k,
+        "s": draw(LARGE_POOL["s"]),
+        "p": tuple(abs(i) for i in p) if isinstance(p, tuple) else abs(p),  # no negative padding
+        "d": draw(LARGE_POOL["d"]),
+        "ceil": draw(st.booleans()),
     }
-)
 
 
 @settings(SETTINGS, max_examples=1000)
-@given(large_pool)
+@given(large_pool())
 def test_pool_matches_torch_large_meta(geo: dict[str, Any]) -> None:
     expected = torch_pool(geo, "meta")
     got = convshare_pool(geo)
