@@ -107,7 +107,7 @@ _TEXT = {
         "macs": "乘加运算（MAC）",
         "height": "高",
         "width": "宽",
-        "both": "（高和宽相同）",
+        "both": "高和宽相同。",
         "pytorch": "按 PyTorch 约定，填充 P 加在每一侧，结果向下取整。",
         "unused": "步幅除不尽：{expr} = {quot}，向下取整后，输入最后的 {what}不会被任何窗口覆盖。",
         "rows": "{u} 行",
@@ -127,7 +127,7 @@ _TEXT = {
         "macs": "multiply-accumulates (MACs)",
         "height": "height",
         "width": "width",
-        "both": " (the same for height and width)",
+        "both": "The same for height and width.",
         "pytorch": "PyTorch's convention: padding P on each side, rounded down.",
         "unused": "The stride does not divide evenly: {expr} = {quot} is rounded down, so the "
         "last {what} of the input are never covered by any window.",
@@ -215,11 +215,7 @@ def derivation(
             )
             if same:
                 out.append(f"$$\n{_axis_tex(aw, 'W')}\n$$\n")
-                if lang == "zh":
-                    out[-1] = out[-1].rstrip("\n") + "\n" + t["both"].strip("（）") + "。\n"
-                else:
-                    out[-1] = out[-1].rstrip("\n") + "\n\n" + t["both"].strip(" ()").capitalize()
-                    out[-1] += ".\n"
+                out.append(t["both"] + "\n")
             else:
                 out.append(f"$$\n{_axis_tex(ah, 'H')}\n$$\n")
                 out.append(f"$$\n{_axis_tex(aw, 'W')}\n$$\n")
