@@ -100,29 +100,15 @@ def render_dollars(text: str) -> str:
     return _DOLLARS.sub(replace, text)
 
 
-# Display maths that arithmatex left as text because a line of prose followed the closing
-# "$$" with no blank line in between (convshare.derivation(..., "zh") does this for layers whose
-# height and width are alike): render it, and keep the prose as its own paragraph.
-# Workaround until the renderer puts a blank line there; harmless afterwards.
-_GLUED_DISPLAY = re.compile(r"<p>\$\$\s*(?P<tex>.+?)\s*\$\$\s*(?P<rest>.*?)</p>", re.DOTALL)
-
 # What must not survive into a Markdown page: unconverted display maths.
 _LEFTOVER = re.compile(r"\$\$|\\\[|\\\]")
 _CODE = re.compile(r"<(pre|code|script|style|textarea|math)\b.*?</\1>", re.DOTALL | re.IGNORECASE)
-
-
-def _glued_display(match: re.Match[str]) -> str:
-    tex = html.unescape(match.group("tex"))
-    rest = match.group("rest").strip()
-    block = _wrap(tex_to_mathml(tex, True), True)
-    return block + (f"\n<p>{rest}</p>" if rest else "")
 
 
 def on_page_content(html_: str, page: Any, **kwargs: Any) -> str:
     src = page.file.src_uri
     try:
         html_ = render_arithmatex(html_)
-        html_ = _GLUED_DISPLAY.sub(_glued_display, html_)
     except ValueError as error:
         raise PluginError(f"{src}: {error}") from error
     if src.endswith(".md"):

@@ -138,10 +138,10 @@ def test_dollars_for_notebook_cells() -> None:
     assert out.count("<math") == 2 and "\\$5" in out and "$ 3" in out
 
 
-def test_glued_display_maths_is_rendered_and_leftovers_fail() -> None:
-    """$$…$$ glued to a line of prose is still rendered; unconverted $$ fails the page."""
-    out = maths.on_page_content("<p>$$\nN = 1\n$$\nNext.</p>", page=_page("p.md"))
-    assert 'display="block"' in out and "<p>Next.</p>" in out and "$$" not in out
+def test_unconverted_display_maths_fails_the_page() -> None:
+    """$$ that arithmatex left as text (e.g. glued to prose) fails the page, naming it."""
+    with pytest.raises(PluginError, match=r"p\.md"):
+        maths.on_page_content("<p>$$\nN = 1\n$$\nNext.</p>", page=_page("p.md"))
     with pytest.raises(PluginError, match=r"p\.md"):
         maths.on_page_content("<p>text $$ x</p>", page=_page("p.md"))
 
