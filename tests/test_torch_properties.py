@@ -187,7 +187,7 @@ def small_conv(draw: st.DrawFn) -> dict[str, Any]:
     }
 
 
-@settings(SETTINGS, max_examples=2000)
+@settings(SETTINGS, max_examples=1500)
 @given(small_conv())
 @example({"h": 224, "w": 224, "cin": 3, "cout": 96, "k": 11, "s": 4, "p": 0, "d": 1, "g": 1,
           "bias": True})  # fmt: skip
@@ -335,7 +335,7 @@ def small_pool(draw: st.DrawFn) -> dict[str, Any]:
     }
 
 
-@settings(SETTINGS, max_examples=2000)
+@settings(SETTINGS, max_examples=1500)
 @given(small_pool())
 @example({"type": "maxpool", "c": 1, "h": 32, "w": 32, "k": 2, "s": None, "p": 0, "d": 1,
           "ceil": False})  # fmt: skip
