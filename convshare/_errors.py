@@ -58,13 +58,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "超过了填充后的输入 {padded}（{size} + 填充 {pad}）",
     },
     "pool_pad_too_large": {
-        "en": "pooling padding ({pad}) must be at most half the kernel's extent ({extent}), "
+        "en": "pooling padding ({pad}) must be at most half the kernel size ({kernel}), "
         "as in PyTorch",
-        "zh": "池化的填充（{pad}）不能超过核覆盖范围（{extent}）的一半（与 PyTorch 一致）",
-    },
-    "output_too_small": {
-        "en": "the output would be {out_h}×{out_w}: the input is too small for this layer",
-        "zh": "输出将是 {out_h}×{out_w}：对这一层来说输入太小",
+        "zh": "池化的填充（{pad}）不能超过池化核大小（{kernel}）的一半（与 PyTorch 一致）",
     },
 }
 

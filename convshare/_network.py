@@ -191,7 +191,9 @@ def _conv(layer: Layer, shape: Shape, f: _Field) -> tuple[LayerResult, _Field]:
     in_channels = _arg(layer, "in_channels", c)
     if in_channels != c:
         raise NetworkShapeError(
-            layer.name, f"in_channels is {in_channels} but the previous layer gives {c} channels"
+            layer.name,
+            f"in_channels is {in_channels} but the previous layer gives {c} "
+            f"channel{'' if c == 1 else 's'}",
         )
     r = conv2d(
         (h, w),
@@ -243,7 +245,7 @@ def _pool(layer: Layer, shape: Shape, f: _Field) -> tuple[LayerResult, _Field]:
     ceil = bool(_arg(layer, "ceil_mode", False))
     for i in (0, 1):
         if p[i] > k[i] // 2:
-            raise GeometryError("pool_pad_too_large", pad=p[i], extent=k[i])
+            raise GeometryError("pool_pad_too_large", pad=p[i], kernel=k[i])
     ah = axis_output(h, k[0], s[0], p[0], p[0], d[0], ceil_mode=ceil, index=0)
     aw = axis_output(w, k[1], s[1], p[1], p[1], d[1], ceil_mode=ceil, index=1)
     out = (c, ah.output, aw.output)

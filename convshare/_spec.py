@@ -24,7 +24,7 @@ from ._network import ACTIVATIONS, Layer, Network, NetworkResult, NetworkShapeEr
 __all__ = ["LAYER_FIELDS", "TOP_LEVEL_FIELDS", "check_spec", "load_spec", "parse_spec"]
 
 _INT = "a positive integer"
-_PAIR = "an integer or a pair of integers [height, width]"
+_PAIR = "a positive integer or a pair of positive integers [height, width]"
 
 #: type -> (required fields, optional fields)
 LAYER_FIELDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
@@ -136,7 +136,7 @@ class _Checker:
             items: list[object] = v if isinstance(v, list) else [v]
             ok = not isinstance(v, list) or len(v) == 2
             if not ok or not all(isinstance(i, int) and _is_int(i) and i >= minimum for i in items):
-                what = _PAIR if minimum else _PAIR.replace("an integer", "a non-negative integer")
+                what = _PAIR if minimum else _PAIR.replace("positive", "non-negative")
                 raise self.fail(f"{key} must be {what}, got {_describe(v)}", where)
         elif kind == "bool":
             if not isinstance(v, bool):
@@ -226,8 +226,8 @@ def parse_spec(data: object, file: str = "<spec>") -> Network:
     ...             "out_channels": 6, "kernel_size": 5.5}]}, "x.yaml")
     Traceback (most recent call last):
     ...
-    convshare._errors.SpecError: x.yaml: layers[0]: kernel_size must be an integer or a pair \
-of integers [height, width], got 5.5 (not an integer)
+    convshare._errors.SpecError: x.yaml: layers[0]: kernel_size must be a positive integer or \
+a pair of positive integers [height, width], got 5.5 (not an integer)
     """
     c = _Checker(file)
     if not isinstance(data, dict):
