@@ -264,10 +264,10 @@ def _pool(layer: Layer, shape: Shape, f: _Field) -> tuple[LayerResult, _Field]:
 def _adaptive(layer: Layer, shape: Shape, f: _Field) -> tuple[LayerResult, _Field]:
     c, h, w = _spatial(layer, shape)
     oh, ow = pair("output_size", _arg(layer, "output_size"))
-    nf = _WHOLE
+    nf = _WHOLE  # global pooling, or windows of varying size: the whole input
     if (h, w) == (oh, ow):
         nf = f
-    elif h % oh == 0 and w % ow == 0:
+    elif (oh, ow) != (1, 1) and h % oh == 0 and w % ow == 0:
         kh, kw = h // oh, w // ow
         nf = f.slide((kh, kw), (kh, kw), (0, 0))
     return _row(layer, shape, (c, oh, ow), 0, 0, 0, 0, nf), nf
