@@ -69,6 +69,30 @@ _MARKDOWN_CELL = re.compile(
 )
 
 
+# Display maths is a <div>, which a <p> cannot hold: mistune wraps "$$…$$" in one.
+_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.DOTALL)
+_DISPLAY = re.compile(r'(<div class="maths maths--display">.*?</div>)', re.DOTALL)
+
+
+def _lift_display_maths(content: str) -> str:
+    """Move display maths out of paragraphs: <p>a $$x$$ b</p> -> <p>a</p><div>x</div><p>b</p>."""
+
+    def split(match: re.Match[str]) -> str:
+        inner = match.group(1)
+        if 'class="maths maths--display"' not in inner:
+            return match.group(0)
+        parts = _DISPLAY.split(inner)
+        out = []
+        for i, part in enumerate(parts):
+            if i % 2:
+                out.append(part)
+            elif part.strip():
+                out.append(f"<p>{part.strip()}</p>")
+        return "\n".join(out)
+
+    return _PARAGRAPH.sub(split, content)
+
+
 def is_notebook(page: Any) -> bool:
     """Whether ``page`` comes from a notebook."""
     return bool(page.file.src_uri.endswith(".ipynb"))
@@ -130,7 +154,8 @@ def rewrite_notebook_html(content: str, toc: Any = None, where: str = "<notebook
     content = _FOCUSABLE_INPUT.sub(r"\1", content)
     content = _headings(content, toc, where)
     return _MARKDOWN_CELL.sub(
-        lambda m: m.group(1) + render_dollars(m.group(2)) + m.group(3), content
+        lambda m: m.group(1) + _lift_display_maths(render_dollars(m.group(2))) + m.group(3),
+        content,
     )
 
 
