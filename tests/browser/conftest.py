@@ -161,7 +161,7 @@ _INSPECT_JS = """
 }
 """
 
-# Marks the first element whose own text is Chinese, preferring the page's content.
+# Marks the first visible element whose own text is Chinese, preferring the page's content.
 _MARK_CJK_JS = """
 () => {
   const cjk = /[\\u3400-\\u4dbf\\u4e00-\\u9fff]/;
@@ -170,7 +170,11 @@ _MARK_CJK_JS = """
     const walker = document.createTreeWalker(scope, NodeFilter.SHOW_TEXT);
     for (let node = walker.nextNode(); node; node = walker.nextNode()) {
       const el = node.parentElement;
-      if (el && cjk.test(node.nodeValue) && !el.closest('script, style, template, title')) {
+      if (!el || !cjk.test(node.nodeValue) || el.closest('script, style, template, title')) {
+        continue;
+      }
+      // Only text that is laid out has a font: skip closed <details>, hidden tabs and menus.
+      if (el.checkVisibility({contentVisibilityAuto: true, visibilityProperty: true})) {
         el.setAttribute('data-cjk-probe', '');
         return node.nodeValue.trim().slice(0, 60);
       }
@@ -255,7 +259,7 @@ def visit(
         page.on("console", console)
         page.on("pageerror", lambda error: record.page_errors.append(str(error)))
         try:
-            page.goto(record.url, wait_until="networkidle")
+            page.goto(record.url, wait_until="load")
             found = page.evaluate(_INSPECT_JS)
             record.html_lang = found["lang"]
             record.prose = found["prose"]
@@ -263,6 +267,11 @@ def visit(
             record.maths = found["maths"]
             record.tables = found["tables"]
             record.cjk_text = page.evaluate(_MARK_CJK_JS)
+            selector = page.locator(".md-header .md-select").first
+            if not record.cjk_text and selector.count():
+                # An English page may show Chinese only in the language menu ("中文"): open it.
+                selector.hover()
+                record.cjk_text = page.evaluate(_MARK_CJK_JS)
             if record.cjk_text:
                 cdp = context.new_cdp_session(page)
                 cdp.send("DOM.enable")
@@ -273,6 +282,7 @@ def visit(
                 fonts = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node["nodeId"]})
                 record.cjk_fonts = fonts["fonts"]
                 cdp.detach()
+                page.mouse.move(0, 0)
             page.add_script_tag(path=str(AXE_JS))
             axe = page.evaluate(_AXE_JS, known)
             record.axe_violations = axe["kept"]
@@ -280,6 +290,9 @@ def visit(
             record.screenshot = screenshot_path(site_page.path, site_page.lang)
             record.screenshot.parent.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(record.screenshot), full_page=True)
+            # Requests the page makes after "load" (the search index, its language scripts)
+            # are recorded too: close only after half a second without network activity.
+            page.wait_for_load_state("networkidle")
         finally:
             page.close()
         records[site_page.path] = record

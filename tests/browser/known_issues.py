@@ -20,7 +20,7 @@ class AxeIssue:
 @dataclass(frozen=True)
 class ValidatorIssue:
     message: str  # the validator's message, exactly
-    markup: str  # a piece of the offending markup (the validator's "extract") that must appear
+    markup: str  # regular expression that the offending markup (the validator's "extract") matches
     reason: str
 
 
@@ -37,6 +37,13 @@ AXE: tuple[AxeIssue, ...] = (
         reason="Material's footer prints its copyright line in a grey of contrast 4.47:1 on "
         "the footer's dark background, just under the 4.5:1 that WCAG AA asks of small text.",
     ),
+    AxeIssue(
+        rule="landmark-unique",
+        selector='nav.md-nav[data-md-level="1"][aria-labelledby^="__nav_"]',
+        reason="With navigation.indexes, Material names a section's sub-navigation by the "
+        "section's toggle label, which holds only an icon, so two such sections' <nav> "
+        "landmarks have the same (empty) name (theme template partials/nav-item.html).",
+    ),
     # `link-in-text-block` is deliberately not listed: in this theme it fires on the links of
     # the pages' own paragraphs (coloured, not underlined, 2.3:1 against the text), which the
     # site's stylesheet must fix, so it stays a failure wherever it appears.
@@ -47,20 +54,29 @@ VALIDATOR: tuple[ValidatorIssue, ...] = (
         message="Attribute 'autocomplete' is only allowed when the input type is 'color', "
         "'date', 'datetime-local', 'email', 'hidden', 'month', 'number', 'password', 'range', "
         "'search', 'tel', 'text', 'time', 'url', or 'week'.",
-        markup='<input class="md-toggle" data-md-toggle=',
+        markup=r'<input class="md-toggle" data-md-toggle="(drawer|search)"',
         reason="Material's hidden checkboxes that open the drawer and the search carry "
         "autocomplete=off so that browsers do not restore them open on 'back'.",
     ),
     ValidatorIssue(
         message="Attribute 'autocorrect' not allowed on element 'input' at this point.",
-        markup='<input type="text" class="md-search__input"',
+        markup=r'<input type="text" class="md-search__input"',
         reason="Material's search box sets Safari's non-standard autocorrect=off.",
     ),
     ValidatorIssue(
         message="Bad value '' for attribute 'tabindex' on element 'label': "
         "The empty string is not a valid integer.",
-        markup='<label class="md-nav__link" for="__nav_',
+        markup=r'<label class="md-nav__link[^"]*" for="__nav_[0-9_]+" id="__nav_[0-9_]+_label" '
+        r'tabindex="">',
         reason="Material's navigation template writes an empty tabindex on the labels of "
         "navigation sections (feature navigation.sections).",
+    ),
+    ValidatorIssue(
+        message="The value of the 'for' attribute of the 'label' element must be the ID of a "
+        "non-hidden form control.",
+        markup=r'<label class="md-nav__title" for="__toc">',
+        reason="On a section's index page (feature navigation.indexes) Material's table of "
+        "contents labels the #__toc toggle, which its navigation template writes only for "
+        "ordinary pages (partials/toc.html against partials/nav-item.html).",
     ),
 )
