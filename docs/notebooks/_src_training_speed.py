@@ -63,12 +63,6 @@ CELLS = [
             return convshare.fmt(n, "«lang»")
         """
     ),
-    code(
-        """
-        machine("«lang»")
-        """,
-        tags=["machine"],
-    ),
     md(
         f"""
         ## 三个层
@@ -239,6 +233,12 @@ CELLS = [
         re-run gives slightly different figures, but the order of magnitude of the ratios holds.
         In the table, LC is the locally connected layer.
         """,
+    ),
+    code(
+        """
+        machine("«lang»")
+        """,
+        tags=["machine"],
     ),
     code(
         """
@@ -469,6 +469,12 @@ CELLS = [
         first=("参数（第一层）", "Parameters (first layer)"),
         acc=("测试准确率", "Test accuracy"),
         acc_shift=("平移 1 像素后的测试准确率", "Test accuracy, shifted by 1 pixel"),
+    ),
+    code(
+        """
+        machine("«lang»")
+        """,
+        tags=["machine"],
     ),
     code(
         """
