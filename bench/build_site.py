@@ -30,7 +30,7 @@ CONFIG = ROOT / "mkdocs.yml"
 # every other plugin and hook (i18n, search, maths to MathML, typography) stays.
 COMPUTING_PLUGINS = {"markdown-exec"}
 COMPUTING_HOOKS = {
-    "numbers.py": "evaluates the {{ expression }} figures in the prose",
+    "prose_numbers.py": "evaluates the {{ expression }} figures in the prose",
     "reload.py": "re-imports the package before each build, for `mkdocs serve`",
     "architectures.py": "analyses the network specs and generates their pages and nav entries",
 }

@@ -168,7 +168,7 @@ _T: dict[str, dict[str, str]] = {
 }
 
 # The live build's parts that compute (the static floor leaves them out).
-COMPUTING = ("exec blocks", "hooks/architectures.py", "hooks/numbers.py", "hooks/reload.py")
+COMPUTING = ("exec blocks", "hooks/architectures.py", "hooks/prose_numbers.py", "hooks/reload.py")
 
 
 def _load() -> dict[str, Any] | None:

@@ -1,7 +1,7 @@
 """Fresh numbers under ``mkdocs serve``: the package is re-imported before every build.
 
 MkDocs keeps one Python process alive while serving, so ``convshare`` (imported by exec
-blocks and by ``hooks/numbers.py``) and markdown-exec's sessions would survive a rebuild and
+blocks and by ``hooks/prose_numbers.py``) and markdown-exec's sessions would survive a rebuild and
 the pages would keep the old numbers. Before each build this hook drops the package and its
 submodules from ``sys.modules`` and empties markdown-exec's sessions; ``watch:`` in
 ``mkdocs.yml`` triggers the rebuild when the package changes. Edited hooks are re-read at the

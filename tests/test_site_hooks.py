@@ -23,7 +23,7 @@ def _load(name: str) -> ModuleType:
     return module
 
 
-numbers = _load("numbers")
+numbers = _load("prose_numbers")
 maths = _load("maths")
 cjk = _load("cjk")
 reload = _load("reload")
@@ -34,7 +34,7 @@ def _page(src_uri: str) -> SimpleNamespace:
     return SimpleNamespace(file=SimpleNamespace(src_uri=src_uri))
 
 
-# --- hooks/numbers.py ---------------------------------------------------------------------------
+# --- hooks/prose_numbers.py ---------------------------------------------------------------------
 
 
 def test_expression_becomes_its_formatted_value() -> None:
