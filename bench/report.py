@@ -30,7 +30,8 @@ _T: dict[str, dict[str, str]] = {
         "load": "系统负载（1 分钟平均，开始 / 结束）",
         "commit": "提交",
         "generated": "测量时间（UTC）",
-        "uncommitted": "（docs/ 有未提交的改动）",
+        "uncommitted": "（工作区，有未提交的改动）",
+        "exported": "（测量的是该提交本身，用 git archive 导出）",
         "kind": "构建",
         "median": "中位数",
         "each": "各次",
@@ -101,7 +102,8 @@ _T: dict[str, dict[str, str]] = {
         "load": "System load (1-minute average, start / end)",
         "commit": "Commit",
         "generated": "Measured (UTC)",
-        "uncommitted": " (docs/ had uncommitted changes)",
+        "uncommitted": " (the working tree, with uncommitted changes)",
+        "exported": " (the commit itself, exported with git archive)",
         "kind": "Build",
         "median": "Median",
         "each": "Each run",
@@ -212,7 +214,10 @@ def machine(lang: str) -> str:
     versions = ", ".join(f"{k} {v}" for k, v in m["packages"].items() if v)
     load = m.get("load_average_at_start", [None])[0], m.get("load_average_at_end", [None])[0]
     commit = f"`{(data.get('commit') or '?')[:10]}`"
-    if data.get("docs_uncommitted_changes"):
+    measured = data.get("measured", "")
+    if measured.startswith("the commit"):
+        commit += t["exported"]
+    elif "uncommitted" in measured:
         commit += t["uncommitted"]
     rows = [
         [t["cpu"], f"{m['cpu']}, {t['cores'].format(n=m['cores'])}"],

@@ -45,7 +45,9 @@ from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results.json"
-BUILD_SITE = ROOT / "bench" / "build_site.py"
+# The source tree that is measured: the working tree, or with --snapshot an export of the
+# last commit (set in main()).
+TREE = ROOT
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -138,10 +140,28 @@ def machine() -> dict[str, Any]:
     }
 
 
-def commit() -> dict[str, Any]:
+def commit(snapshot: bool) -> dict[str, Any]:
     sha = _run_text(["git", "-C", str(ROOT), "rev-parse", "HEAD"])
-    dirty = bool(_run_text(["git", "-C", str(ROOT), "status", "--porcelain", "--", "docs"]))
-    return {"commit": sha or None, "docs_uncommitted_changes": dirty}
+    if snapshot:
+        return {"commit": sha or None, "measured": "the commit (exported)"}
+    changed = _run_text(["git", "-C", str(ROOT), "status", "--porcelain", "--untracked-files=no"])
+    return {
+        "commit": sha or None,
+        "measured": "the working tree" + (", with uncommitted changes" if changed else ""),
+    }
+
+
+def export_commit(work: Path) -> Path:
+    """The last commit's files, exported (git archive) into work/tree."""
+    tree = work / "tree"
+    tree.mkdir()
+    archive = subprocess.run(
+        ["git", "-C", str(ROOT), "archive", "--format=tar", "HEAD"],
+        capture_output=True,
+        check=True,
+    ).stdout
+    subprocess.run(["tar", "-x", "-C", str(tree)], input=archive, check=True)
+    return tree
 
 
 # --------------------------------------------------------------------------------------------
@@ -218,12 +238,12 @@ def make_floor(capture: dict[str, Any], work: Path, language: str) -> dict[str, 
     import yaml
 
     docs = work / "docs"
-    shutil.copytree(ROOT / "docs", docs)
+    shutil.copytree(TREE / "docs", docs)
     blocks = 0
     generated = 0
     for src_uri, page in capture["pages"].items():
         target = docs / src_uri
-        generated += not (ROOT / "docs" / src_uri).exists()
+        generated += not (TREE / "docs" / src_uri).exists()
         blocks += len(page["blocks"])
         body = replace_exec_blocks(page["markdown"], page["blocks"], src_uri)
         front = ""
@@ -261,8 +281,8 @@ def compare_sites(live: Path, floor: Path) -> dict[str, Any]:
 def _timed_build(args: list[str]) -> float:
     start = time.perf_counter()
     proc = subprocess.run(
-        [sys.executable, str(BUILD_SITE), *args],
-        cwd=ROOT,
+        [sys.executable, str(TREE / "bench" / "build_site.py"), *args],
+        cwd=TREE,
         capture_output=True,
         text=True,
         env=ENV,
@@ -277,13 +297,14 @@ def _timed_build(args: list[str]) -> float:
 def bench_build(work: Path, runs: int) -> tuple[dict[str, Any], Path]:
     from mkdocs.utils.yaml import yaml_load
 
-    with (ROOT / "mkdocs.yml").open("rb") as fd:
+    with (TREE / "mkdocs.yml").open("rb") as fd:
         language = yaml_load(fd)["theme"].get("language", "en")
     log("build: recording every page's computed output")
     capture_json = work / "capture.json"
+    build_site = TREE / "bench" / "build_site.py"
     subprocess.run(
-        [sys.executable, str(BUILD_SITE), "capture", str(work / "capture-site"), str(capture_json)],
-        cwd=ROOT,
+        [sys.executable, str(build_site), "capture", str(work / "capture-site"), str(capture_json)],
+        cwd=TREE,
         env=ENV,
         check=True,
         capture_output=True,
@@ -339,12 +360,15 @@ def bench_serve(work: Path, edits: int, dirty: bool = False) -> dict[str, Any]:
     dirty: `mkdocs serve --dirty`, which rebuilds only the pages whose source changed.
     """
     copy = work / ("serve-copy-dirty" if dirty else "serve-copy")
-    files = _run_text(["git", "-C", str(ROOT), "ls-files", "-co", "--exclude-standard"])
-    for name in files.splitlines():
-        source = ROOT / name
-        if source.is_file():
-            (copy / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, copy / name)
+    if TREE == ROOT:  # the working tree: its tracked files and new files not ignored
+        files = _run_text(["git", "-C", str(ROOT), "ls-files", "-co", "--exclude-standard"])
+        for name in files.splitlines():
+            source = ROOT / name
+            if source.is_file():
+                (copy / name).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(source, copy / name)
+    else:
+        shutil.copytree(TREE, copy)
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
     proc = subprocess.Popen(
@@ -567,7 +591,7 @@ def bench_lighthouse(site: Path, runs: int, weights: dict[str, Any] | None) -> d
     with serve_site(site) as base:
         for kind, path in chosen.items():
             scores: dict[str, list[float]] = {"performance": [], "accessibility": []}
-            failing: dict[str, str] = {}
+            failing: dict[str, dict[str, str]] = {"performance": {}, "accessibility": {}}
             metrics: dict[str, list[float]] = {}
             for run in range(runs):
                 proc = subprocess.run(
@@ -595,7 +619,7 @@ def bench_lighthouse(site: Path, runs: int, weights: dict[str, Any] | None) -> d
                         audit = report["audits"][ref["id"]]
                         score = audit.get("score")
                         if ref.get("weight", 0) > 0 and score is not None and score < 0.9:
-                            failing[ref["id"]] = audit["title"]
+                            failing[category][ref["id"]] = audit["title"]
                 for metric in (
                     "first-contentful-paint",
                     "largest-contentful-paint",
@@ -638,17 +662,27 @@ def main() -> int:
         "--skip", nargs="*", default=[], choices=["build", "serve", "weight", "lighthouse"]
     )
     parser.add_argument("--output", type=Path, default=RESULTS)
+    parser.add_argument(
+        "--snapshot",
+        action="store_true",
+        help="measure the last commit (exported with git archive), not the working tree",
+    )
     args = parser.parse_args()
 
     previous = json.loads(args.output.read_text("utf-8")) if args.output.exists() else {}
     results: dict[str, Any] = {
         "generated": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
-        **commit(),
+        **commit(args.snapshot),
         "machine": machine(),
         "targets": TARGETS,
     }
+    global TREE
     with tempfile.TemporaryDirectory(prefix="convshare-bench-") as tmp:
         work = Path(tmp)
+        if args.snapshot:
+            TREE = export_commit(work)
+            # The package too comes from the export, not from the editable install.
+            ENV["PYTHONPATH"] = os.pathsep.join(filter(None, [str(TREE), ENV.get("PYTHONPATH")]))
         site = None
         if "build" not in args.skip:
             results["build"], site = bench_build(work, args.runs)
