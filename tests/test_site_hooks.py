@@ -219,3 +219,21 @@ def test_reload_makes_mkdocs_reread_hooks() -> None:
     reload.forget_hooks()
     assert Hooks._load_hook.cache_info().currsize == 0
     sys.modules.pop("site_hook_probe", None)
+
+
+# --- hooks/alternates.py ------------------------------------------------------------------------
+
+
+def test_alternate_links_leave_the_head_only() -> None:
+    """hreflang links go from <head> (Material fetched a sitemap beside each); the body keeps its."""
+    alternates = _load("alternates")
+    html = (
+        '<head>\n  <link rel="alternate" href="./" hreflang="zh">\n'
+        '  <link rel="alternate" href="../en/article/" hreflang="en">\n<title>t</title></head>'
+        '<body><link rel="alternate" href="x" hreflang="en"></body>'
+    )
+    out = alternates.strip_alternates(html)
+    assert (
+        out
+        == '<head>\n<title>t</title></head><body><link rel="alternate" href="x" hreflang="en"></body>'
+    )
