@@ -90,6 +90,7 @@ _TEXT: dict[str, dict[str, str]] = {
         "output": "{name}：输出",
         "params_of": "{name}：共享参数",
         "missing": "—",
+        "compare": "逐层对比",
     },
     "en": {
         "source": "Source",
@@ -124,6 +125,7 @@ _TEXT: dict[str, dict[str, str]] = {
         "output": "{name}: output",
         "params_of": "{name}: params with sharing",
         "missing": "—",
+        "compare": "Layer-by-layer comparison",
     },
 }
 
@@ -220,8 +222,23 @@ def discover(docs_dir: str | Path) -> list[Spec]:
             raise _error(f"{_display(path)}: name the file *.yaml (not .yml) so it is found")
         if path.suffix != ".yaml" or not path.is_file():
             continue
-        specs.append(Spec(path.stem, path, _display(path), load_network(path)))
+        specs.append(Spec(path.stem, path, _display(path), _cached_network(path)))
     return specs
+
+
+# Each language is a separate build in the same process: a spec is read once for all of them,
+# and again when the file, or the package (re-imported by hooks/reload.py), has changed.
+_CACHE: dict[tuple[str, int, int, int], Any] = {}
+
+
+def _cached_network(path: Path) -> Any:
+    stat = path.stat()
+    key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size, id(_convshare()))
+    if key not in _CACHE:
+        if len(_CACHE) > 256:
+            _CACHE.clear()
+        _CACHE[key] = load_network(path)
+    return _CACHE[key]
 
 
 # --- Rendering -------------------------------------------------------------------------------
@@ -235,6 +252,18 @@ def _escape(text: str) -> str:
 def _indent(text: str, spaces: int = 4) -> str:
     pad = " " * spaces
     return "\n".join(pad + line if line.strip() else "" for line in text.splitlines())
+
+
+def _scroll(table: str, label: str) -> str:
+    """A wide table inside a labelled region that scrolls sideways and takes keyboard focus.
+
+    (Material scrolls wide tables in a wrapper that a keyboard cannot reach; the site's
+    architectures.css lets this region do the scrolling instead.)
+    """
+    return (
+        f'<div class="cs-scroll" tabindex="0" role="region" aria-label="{html.escape(label)}" '
+        f"markdown>\n\n{table.rstrip()}\n\n</div>\n"
+    )
 
 
 def _fence(text: str) -> str:
@@ -345,16 +374,17 @@ def render_network(spec: Spec, lang: str) -> str:
     if rows > LONG_TABLE:
         out.append(f"### {t['by_type']}\n")
         out.append(_type_summary(result, lang))
-        out.append(f'??? info "{t["full_table"].format(n=rows)}"\n\n{_indent(table)}\n')
+        full = _scroll(table, t["table"])
+        out.append(f'??? info "{t["full_table"].format(n=rows)}"\n\n{_indent(full)}\n')
     else:
-        out.append(table)
+        out.append(_scroll(table, t["table"]))
 
     text = spec.path.read_text(encoding="utf-8")
     fence = _fence(text)
     name = f"{SPEC_DIR}/{spec.path.name}"
     out.append(
         f'??? example "{t["spec"].format(file=name)}"\n\n'
-        f"{_indent(f'{fence}yaml{chr(10)}{text.rstrip()}{chr(10)}{fence}')}\n"
+        f"{_indent(f'{fence}{{.yaml .cs-code}}{chr(10)}{text.rstrip()}{chr(10)}{fence}')}\n"
     )
     return "\n".join(out)
 
@@ -375,9 +405,9 @@ def render_overview(specs: list[Spec], lang: str) -> str:
     return "\n".join(
         [
             f"## {heads[0]}\n",
-            cs.overview_table(entries, lang, first=True),
+            _scroll(cs.overview_table(entries, lang, first=True), heads[0]),
             f"## {heads[1]}\n",
-            cs.overview_table(entries, lang, first=False),
+            _scroll(cs.overview_table(entries, lang, first=False), heads[1]),
             f"## {heads[2]}\n",
             f'<div class="cs-network-figure">{figure}</div>\n',
         ]
@@ -420,7 +450,7 @@ def render_comparison(specs: list[Spec], lang: str) -> str:
     for spec in specs:
         total += ["", f"**{cs.fmt(spec.result.params, lang)}**"]
     lines.append("| " + " | ".join(total) + " |")
-    return "\n".join(lines) + "\n"
+    return _scroll("\n".join(lines) + "\n", t["compare"])
 
 
 def _replace_markers(markdown: str, replace: Any) -> str:
