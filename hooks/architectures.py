@@ -374,8 +374,13 @@ def render_network(spec: Spec, lang: str) -> str:
     if rows > LONG_TABLE:
         out.append(f"### {t['by_type']}\n")
         out.append(_type_summary(result, lang))
-        full = _scroll(table, t["table"])
-        out.append(f'??? info "{t["full_table"].format(n=rows)}"\n\n{_indent(full)}\n')
+        # Raw <details> (styled as Material's "info" block): md_in_html leaves its "markdown"
+        # attribute on a <div> nested in a pymdownx.details block, which is invalid HTML.
+        summary_text = html.escape(t["full_table"].format(n=rows))
+        out.append(
+            f'<details class="info" markdown>\n<summary>{summary_text}</summary>\n\n'
+            f"{_scroll(table, t['table'])}\n</details>\n"
+        )
     else:
         out.append(_scroll(table, t["table"]))
 
