@@ -75,8 +75,8 @@ _TEXT: dict[str, dict[str, str]] = {
         "figure": "每层的参数",
         "figure_intro": "每个含参数的卷积层、下采样层和全连接层各画两根横条，横轴是对数刻度。",
         "table": "逐层表格",
-        "table_note": "表中省略了没有参数、不改变形状的层（激活函数、dropout、LRN）；"
-        "批归一化层保留，它的参数按通道计，共享与否都一样。",
+        "table_note": "表中省略了没有参数、不改变形状的层（激活函数、dropout、LRN）。",
+        "bn_note": "批归一化层保留：它的参数按通道计，共享与否都一样。",
         "by_type": "按层的类型汇总",
         "full_table": "完整的逐层表格（{n} 行）",
         "type": "类型",
@@ -110,8 +110,9 @@ _TEXT: dict[str, dict[str, str]] = {
         "with parameters, on a logarithmic axis.",
         "table": "Layer by layer",
         "table_note": "Layers with no parameters that keep the shape (activations, dropout, LRN) "
-        "are left out; batch normalisation is kept: its parameters are per channel, the same "
-        "with or without sharing.",
+        "are left out.",
+        "bn_note": "Batch normalisation is kept: its parameters are per channel, the same with "
+        "or without sharing.",
         "by_type": "Summary by layer type",
         "full_table": "The full layer-by-layer table ({n} rows)",
         "type": "Type",
@@ -370,7 +371,10 @@ def render_network(spec: Spec, lang: str) -> str:
     out.append(f"## {t['table']}\n")
     table = cs.network_table(result, lang)
     rows = table.count("\n") - 2
-    out.append(t["table_note"] + "\n")
+    note = t["table_note"]
+    if any(row.type == "batchnorm" for row in result.rows):
+        note += ("" if lang == "zh" else " ") + t["bn_note"]
+    out.append(note + "\n")
     if rows > LONG_TABLE:
         out.append(f"### {t['by_type']}\n")
         out.append(_type_summary(result, lang))
@@ -401,7 +405,8 @@ def render_overview(specs: list[Spec], lang: str) -> str:
     """
     cs = _convshare()
     ordered = sorted(specs, key=lambda s: (s.result.params, s.stem))
-    entries = [(s.title(lang), f"{s.stem}.md", s.result) for s in ordered]
+    # The short names, as in the figure; each links to the network's page (its full title).
+    entries = [(s.result.network.name, f"{s.stem}.md", s.result) for s in ordered]
     heads = {
         "zh": ("第一个卷积层", "整个网络", "参数总数对比"),
         "en": ("The first convolutional layer", "The whole network", "Totals compared"),
