@@ -109,7 +109,10 @@ _TEXT = {
         "width": "宽",
         "both": "高和宽相同。",
         "pytorch": "按 PyTorch 约定，填充 P 加在每一侧，结果向下取整。",
-        "unused": "步幅除不尽：{expr} = {quot}，向下取整后，输入最后的 {what}不会被任何窗口覆盖。",
+        "unused": "步幅除不尽：{expr} = {quot}，向下取整后，"
+        "{where}最后的 {what}不会被任何窗口覆盖。",
+        "input": "输入",
+        "padded": "填充后的输入",
         "rows": "{u} 行",
         "cols": "{u} 列",
         "and": "和 ",
@@ -130,7 +133,9 @@ _TEXT = {
         "both": "The same for height and width.",
         "pytorch": "PyTorch's convention: padding P on each side, rounded down.",
         "unused": "The stride does not divide evenly: {expr} = {quot} is rounded down, so the "
-        "last {what} of the input are never covered by any window.",
+        "last {what} of the {where} are never covered by any window.",
+        "input": "input",
+        "padded": "padded input",
         "rows": "{u} row{s}",
         "cols": "{u} column{s}",
         "and": " and ",
@@ -154,7 +159,9 @@ def _unused_note(r: ConvResult, lang: str) -> str:
         for key, u in zip(("rows", "cols"), r.unused, strict=True)
         if u
     ]
-    return t["unused"].format(expr=expr, quot=quot, what=t["and"].join(what))
+    padded = any(a.pad_before or a.pad_after for a in r.axes)
+    where = t["padded"] if padded else t["input"]
+    return t["unused"].format(expr=expr, quot=quot, what=t["and"].join(what), where=where)
 
 
 def _axis_tex(a: Axis, sym: str) -> str:
@@ -441,6 +448,11 @@ def _hidden(row: LayerResult) -> bool:
     return row.type in ACTIVATIONS
 
 
+def _publishes_connections(result: NetworkResult) -> bool:
+    published = result.network.meta.get("published")
+    return isinstance(published, dict) and "connections" in published
+
+
 def network_table(
     result: NetworkResult,
     lang: str = "en",
@@ -461,8 +473,7 @@ def network_table(
     """
     lang = _lang(lang)
     if connections is None:
-        published = result.network.meta.get("published")
-        connections = isinstance(published, dict) and "connections" in published
+        connections = _publishes_connections(result)
     header: tuple[str, ...] = _NET_COLUMNS[lang]
     if connections:
         header = (*header[:7], _CONNECTIONS[lang], *header[7:])
@@ -528,7 +539,8 @@ _TOTALS = {
 
 
 def network_totals(result: NetworkResult, lang: str = "en") -> str:
-    """A two-column Markdown table of a network's totals."""
+    """A two-column Markdown table of a network's totals (connections where the spec publishes
+    them, as in :func:`network_table`)."""
     t = _TOTALS[_lang(lang)]
     rows = [
         (t["params"], fmt(result.params, lang)),
@@ -536,7 +548,11 @@ def network_totals(result: NetworkResult, lang: str = "en") -> str:
         (t["ratio"], ratio(result.sharing_ratio, lang)),
         (t["macs"], fmt(result.macs, lang)),
         (t["flops"], fmt(2 * result.macs, lang)),
-        (t["connections"], fmt(result.connections, lang)),
+        *(
+            [(t["connections"], fmt(result.connections, lang))]
+            if _publishes_connections(result)
+            else []
+        ),
         (t["output"], tensor_shape(result.output_shape)),
     ]
     return _table((t["what"], t["value"]), rows, numeric_from=1)

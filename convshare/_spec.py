@@ -264,6 +264,8 @@ a pair of positive integers [height, width], got 5.5 (not an integer)
             "source",
         }:
             raise c.fail("published must be a mapping with params, connections and source")
+        if "source" not in published:
+            raise c.fail("published needs a source (where the figures are published)")
         for key in ("params", "connections"):
             if key in published and not (_is_int(published[key]) and published[key] >= 0):
                 raise c.fail(f"published.{key} must be a whole number, got {published[key]!r}")
@@ -279,11 +281,25 @@ a pair of positive integers [height, width], got 5.5 (not an integer)
 
 
 def check_spec(net: Network, file: str = "<spec>") -> NetworkResult:
-    """Analyse a network, turning any shape or geometry problem into a :class:`SpecError`."""
+    """Analyse a network, turning any shape or geometry problem into a :class:`SpecError`.
+
+    Totals that contradict the spec's ``published`` figures are an error too.
+    """
     try:
-        return analyse(net)
+        result = analyse(net)
     except NetworkShapeError as e:
         raise SpecError(e.problem, file=file, layer=net.locations.get(e.layer, e.layer)) from e
+    published = net.meta.get("published")
+    if isinstance(published, dict):
+        for key in ("params", "connections"):
+            computed = getattr(result, key)
+            if key in published and published[key] != computed:
+                raise SpecError(
+                    f"published.{key}: the spec publishes {published[key]:,} but its layers add "
+                    f"up to {computed:,} (check the layers, or the published figure)",
+                    file=file,
+                )
+    return result
 
 
 def load_spec(path: str | Path) -> NetworkResult:

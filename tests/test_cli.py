@@ -95,3 +95,21 @@ def test_check_invalid_spec(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
     err = capsys.readouterr().err
     assert f"{bad}: layers[1] (c2): the kernel spans 40 rows" in err
     assert "1 spec(s) valid, 1 invalid" in err
+
+
+def test_check_compares_published_figures(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A spec whose published total disagrees with its layers fails `check`, saying both."""
+    bad = tmp_path / "wrong-total.yaml"
+    bad.write_text(
+        "name: t\ninput: [1, 28, 28]\n"
+        "published: {params: 157, source: a typo}\n"
+        "layers:\n  - {type: conv, name: c1, out_channels: 6, kernel_size: 5}\n",
+        encoding="utf-8",
+    )
+    assert main(["check", str(bad)]) == 1
+    # 6*(5*5*1+1) = 156 computed, 157 published
+    assert "published.params: the spec publishes 157 but its layers add up to 156" in (
+        capsys.readouterr().err
+    )
