@@ -3,11 +3,12 @@
 # tests, Noto CJK fonts so Chinese renders as text (not boxes), and a Java runtime for the HTML
 # validator. Needs root (or sudo); does nothing when everything is already there.
 set -euo pipefail
+installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
 need=()
 [ -x /usr/bin/chromium ] || need+=(chromium)
-fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || need+=(fonts-noto-cjk)
+installed fonts-noto-cjk || need+=(fonts-noto-cjk)
 command -v java >/dev/null 2>&1 || need+=(default-jre-headless)
-command -v node >/dev/null 2>&1 || need+=(nodejs npm)
+command -v npm >/dev/null 2>&1 || need+=(nodejs npm)
 if [ ${#need[@]} -eq 0 ]; then
   exit 0
 fi
