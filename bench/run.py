@@ -397,8 +397,11 @@ def bench_serve(work: Path, edits: int, dirty: bool = False) -> dict[str, Any]:
                     return
             except queue.Empty:
                 if proc.poll() is not None:
-                    last = [line for line in seen if line][-2:]
-                    raise RuntimeError("mkdocs serve stopped: " + " / ".join(last)) from None
+                    # Say why: its warnings and errors, else its last words.
+                    said = [line for line in seen if line]
+                    bad = [x for x in said if x.startswith(("WARNING", "ERROR", "Aborted"))]
+                    why = " / ".join((bad or said)[-3:])
+                    raise RuntimeError(f"mkdocs serve stopped: {why}") from None
         raise RuntimeError(f"mkdocs serve: no {text!r} within {timeout} s")
 
     results: dict[str, list[float]] = {"zh": [], "en": []}
