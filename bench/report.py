@@ -59,7 +59,8 @@ _T: dict[str, dict[str, str]] = {
         "full": "整个重新构建（两种语言）的中位数是 {s} s。",
         "serve_why": "`mkdocs serve` 每次保存都重新构建整个站点，两种语言各一遍，"
         "所以新页面出现得不会比一次重新构建更快；同一台机器上冷构建的中位数是 {cold} s，"
-        "其中只有 {computed} s 属于计算（见上节）。",
+        "其中只有 {computed} s 属于计算（见上节），最大的两项是 {top}。",
+        "strict": "本站以严格模式构建，任何警告都会中止构建。",
         "dirty": "`mkdocs serve --dirty`（只重建改动的页面）无法替代：{error}",
         "dirty_ok": "`mkdocs serve --dirty`（只重建改动的页面）：中文 {zh} s，英文 {en} s。",
         "bytes": "传输字节",
@@ -70,9 +71,9 @@ _T: dict[str, dict[str, str]] = {
         "home_en": "英文首页",
         "heaviest": "最重的页面",
         "weight_target": "每页不超过 {kb}",
-        "over": "共 {n} 个页面（共 {total} 个）超过 {kb}（按未压缩计算）。",
-        "over_gzip": "按 gzip 压缩后计算，超过的页面有 {n} 个。",
-        "weight_why": "最重的页面里，{part} 占 {size}：{explain}",
+        "over": "全部 {total} 个页面中有 {n} 个超过 {kb}（按未压缩计算）。",
+        "over_gzip": "按 gzip 压缩后计算，超过的有 {n} 个。",
+        "weight_why": "最重的页面里，{part}占 {size}：{explain}",
         "search_index": "搜索索引",
         "search_explain": "Material 的搜索在每个页面加载时就下载整个站点（两种语言）的搜索索引，"
         "而不是等读者打开搜索框。",
@@ -135,7 +136,9 @@ _T: dict[str, dict[str, str]] = {
         "full": "A whole rebuild (both languages) takes {s} s (median).",
         "serve_why": "`mkdocs serve` rebuilds the whole site, both languages, on every save, so "
         "a new page cannot appear sooner than a rebuild; a cold build takes {cold} s on the "
-        "same machine (median), of which only {computed} s is computation (see above).",
+        "same machine (median), of which only {computed} s is computation (see above); the "
+        "two largest parts are {top}.",
+        "strict": "The site builds in strict mode, where any warning stops the build.",
         "dirty": "`mkdocs serve --dirty` (rebuild only the changed pages) is no way out: {error}",
         "dirty_ok": "`mkdocs serve --dirty` (rebuild only the changed pages): Chinese {zh} s, "
         "English {en} s.",
@@ -310,12 +313,18 @@ def serve(lang: str) -> str:
     out.append(_verdict(lang, ok, t["serve_target"].format(t=target), f"{_s(worst - target)} s"))
     b = data.get("build") or {}
     if not ok and b:
-        computed = sum(v for k, v in b.get("cost_breakdown", {}).items() if k in COMPUTING)
-        out.append(t["serve_why"].format(cold=_s(b["live_s"]), computed=_s(computed)))
+        breakdown = b.get("cost_breakdown", {})
+        computed = sum(v for k, v in breakdown.items() if k in COMPUTING)
+        parts = [(k, v) for k, v in breakdown.items() if k != "whole build"][:2]
+        top = t["and"].join(f"`{k}` {_s(v)} s" for k, v in parts)
+        out.append(t["serve_why"].format(cold=_s(b["live_s"]), computed=_s(computed), top=top))
     dirty = data.get("serve_dirty")
     if dirty:
         if "error" in dirty:
-            out.append(t["dirty"].format(error=f"`{dirty['error']}`"))
+            line = t["dirty"].format(error=f"`{dirty['error']}`")
+            if "WARNING" in dirty["error"]:
+                line += " " + t["strict"]
+            out.append(line)
         else:
             out.append(t["dirty_ok"].format(zh=_s(dirty["zh_s"]), en=_s(dirty["en_s"])))
     return "\n\n".join(out)
