@@ -8,7 +8,8 @@ evaluated (outside fenced code blocks and inline code) in a small namespace:
 * ``fmt(n)``: ``n`` with thousands separators, in the page's language (``*.en.md`` is English,
   every other page Chinese);
 * ``tex(n)``: the same for use inside maths (``{,}`` keeps TeX from spacing the comma);
-* the named layers of :data:`LAYERS`, shared by every page.
+* the named layers of :data:`LAYERS`, shared by every page;
+* ``glossary()``: the glossary's sections (``docs/glossary.yml``) as Markdown, on its own line.
 
 A value must be a string or an integer (an integer is formatted with ``fmt``). Any error
 stops the build with a ``PluginError`` that names the page and the expression.
@@ -19,8 +20,10 @@ from __future__ import annotations
 import importlib
 import re
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
+import yaml
 from mkdocs.exceptions import PluginError
 
 __all__ = ["LAYERS", "namespace", "page_language", "substitute"]
@@ -59,7 +62,25 @@ def _fallback_fmt(n: int, lang: str = "zh") -> str:
     return f"{n:,}"
 
 
-def namespace(lang: str) -> dict[str, Any]:
+def glossary_markdown(path: Path, lang: str) -> str:
+    """The glossary's sections as Markdown headings and tables, from its data file.
+
+    Written into the page before Markdown is parsed, so the headings join the table of contents
+    (headings printed by an exec block land inside a paragraph, which is invalid HTML).
+    """
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    other = "zh" if lang == "en" else "en"
+    header = "| English | 中文 | Definition |" if lang == "en" else "| 中文 | English | 释义 |"
+    parts = []
+    for section in data["sections"]:
+        parts += [f"## {section['title'][lang]}", "", header, "| --- | --- | --- |"]
+        for term in section["terms"]:
+            parts.append(f"| **{term[lang]}** | {term[other]} | {term['def_' + lang]} |")
+        parts.append("")
+    return "\n".join(parts)
+
+
+def namespace(lang: str, docs_dir: str | None = None) -> dict[str, Any]:
     """Names available to ``{{ … }}`` on a page in ``lang``; imports ``convshare`` afresh."""
     convshare = importlib.import_module("convshare")
     package_fmt: Callable[..., str] = getattr(convshare, "fmt", _fallback_fmt)
@@ -72,6 +93,9 @@ def namespace(lang: str) -> dict[str, Any]:
 
     names: dict[str, Any] = {name: getattr(convshare, name) for name in convshare.__all__}
     names.update(fmt=fmt, tex=tex, lang=lang)
+    if docs_dir is not None:
+        glossary_file = Path(docs_dir) / "glossary.yml"
+        names["glossary"] = lambda: glossary_markdown(glossary_file, lang)
     for layer, (args, kwargs) in LAYERS.items():
         names[layer] = convshare.conv2d(*args, **kwargs)
     names["__builtins__"] = _BUILTINS
@@ -146,7 +170,8 @@ def on_page_markdown(markdown: str, page: Any, **kwargs: Any) -> str:
     if "{{" not in markdown:
         return markdown
     try:
-        names = namespace(page_language(src))
+        config = kwargs.get("config")
+        names = namespace(page_language(src), config["docs_dir"] if config else None)
     except Exception as error:
         raise PluginError(f"{src}: cannot prepare the names for {{{{ … }}}}: {error}") from error
     return substitute(markdown, names, src)

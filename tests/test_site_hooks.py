@@ -235,3 +235,17 @@ def test_alternate_links_leave_the_head_only() -> None:
     out = alternates.strip_alternates(html)
     body = '<body><link rel="alternate" href="x" hreflang="en"></body>'
     assert out == "<head>\n<title>t</title></head>" + body
+
+
+def test_glossary_markdown_has_headings_and_both_languages(tmp_path: Path) -> None:
+    """glossary() writes one heading and one three-column table per section, page language first."""
+    data = tmp_path / "glossary.yml"
+    data.write_text(
+        "sections:\n  - title: {zh: 核心, en: Core}\n    terms:\n"
+        "      - {zh: 步幅, en: stride, def_zh: 窗口每次移动的距离。, def_en: How far it moves.}\n",
+        encoding="utf-8",
+    )
+    zh = numbers.glossary_markdown(data, "zh")
+    en = numbers.glossary_markdown(data, "en")
+    assert zh.startswith("## 核心\n") and "| **步幅** | stride | 窗口每次移动的距离。 |" in zh
+    assert en.startswith("## Core\n") and "| **stride** | 步幅 | How far it moves. |" in en
