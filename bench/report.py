@@ -53,6 +53,7 @@ _T: dict[str, dict[str, str]] = {
         "i18n=i18n 插件（含英文版的页面渲染）;material/search=搜索索引（含 jieba 中文分词）",
         "lang": "语言",
         "page": "页面",
+        "path": "路径",
         "zh": "中文",
         "en": "英文",
         "serve_target": "保存后 {t} s 内看到新页面",
@@ -130,6 +131,7 @@ _T: dict[str, dict[str, str]] = {
         "material/search=search index (includes jieba's Chinese word segmentation)",
         "lang": "Language",
         "page": "Page",
+        "path": "Path",
         "zh": "Chinese",
         "en": "English",
         "serve_target": "the new page served within {t} s of saving",
@@ -306,7 +308,7 @@ def serve(lang: str) -> str:
     for code in ("zh", "en"):
         runs = ", ".join(map(_s, s[f"{code}_runs_s"]))
         rows.append([t[code], f"`{s['pages'][code]}`", _s(s[f"{code}_s"]), runs])
-    head = [t["lang"], t["page"], f"{t['median']} (s)", f"{t['each']} (s)"]
+    head = [t["lang"], t["path"], f"{t['median']} (s)", f"{t['each']} (s)"]
     out = [_table(head, rows, "llrl"), t["full"].format(s=_s(s["full_rebuild_s"]))]
     worst = max(s["zh_s"], s["en_s"])
     ok = worst <= target
@@ -356,7 +358,7 @@ def weight(lang: str) -> str:
                 f"{part_name} {_kb(size)}",
             ]
         )
-    head = [t["page"], "", t["bytes"], t["gzip"], t["requests"], t["largest"]]
+    head = [t["page"], t["path"], t["bytes"], t["gzip"], t["requests"], t["largest"]]
     out = [_table(head, rows, "llrrrl")]
     over = w["pages_over_target"]
     heaviest = w["heaviest"]
@@ -420,7 +422,7 @@ def lighthouse(lang: str) -> str:
                         audits=audits,
                     )
                 )
-    head = [t["kinds"], t["page"], t["performance"], t["accessibility"]]
+    head = [t["kinds"], t["path"], t["performance"], t["accessibility"]]
     head += ["FCP (s)", "LCP (s)", "TBT (ms)"]
     out = [t["lh_settings"].format(runs=lh["runs"]), _table(head, rows, "llrrrrr")]
     worst = min(min(p["performance"], p["accessibility"]) for p in lh["pages"].values())
