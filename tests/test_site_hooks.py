@@ -249,3 +249,15 @@ def test_glossary_markdown_has_headings_and_both_languages(tmp_path: Path) -> No
     en = numbers.glossary_markdown(data, "en")
     assert zh.startswith("## 核心\n") and "| **步幅** | stride | 窗口每次移动的距离。 |" in zh
     assert en.startswith("## Core\n") and "| **stride** | 步幅 | How far it moves. |" in en
+
+
+def test_404_language_menu_points_at_home_pages() -> None:
+    """The 404 page's language menu leads to each language's home page, under the site's path."""
+    alternates = _load("alternates")
+    menu = (
+        '<a href="/architectures/vgg-16/" hreflang="zh" class="md-select__link">中文</a>'
+        '<a href="/en/architectures/vgg-16/" hreflang="en" class="md-select__link">English</a>'
+    )
+    out = alternates.language_roots(menu, "/convshare/")
+    assert 'href="/convshare/" hreflang="zh"' in out
+    assert 'href="/convshare/en/" hreflang="en"' in out
