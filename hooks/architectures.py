@@ -250,11 +250,13 @@ def _scroll(table: str, label: str) -> str:
     """A wide table inside a labelled region that scrolls sideways and takes keyboard focus.
 
     (Material scrolls wide tables in a wrapper that a keyboard cannot reach; the site's
-    architectures.css lets this region do the scrolling instead.)
+    architectures.css lets this region do the scrolling instead.) The tables stay out of the
+    search index: rows of layer names and counts would make it several times larger, and every
+    page downloads it.
     """
     return (
         f'<div class="cs-scroll" tabindex="0" role="region" aria-label="{html.escape(label)}" '
-        f"markdown>\n\n{table.rstrip()}\n\n</div>\n"
+        f"data-search-exclude markdown>\n\n{table.rstrip()}\n\n</div>\n"
     )
 
 
