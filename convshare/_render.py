@@ -292,6 +292,24 @@ def _table(header: Sequence[str], rows: Sequence[Sequence[str]], numeric_from: i
     return "\n".join(lines) + "\n"
 
 
+def _conv_cells(
+    label: str, r: ConvResult, shared: int, unshared: int, lang: str
+) -> tuple[str, ...]:
+    """One conv layer's cells: geometry, output, neurons, parameters without and with sharing."""
+    return (
+        label,
+        shape((*r.input_size, r.in_channels)),
+        _pair(r.kernel_size),
+        _pair(r.stride),
+        _padding(r),
+        str(r.out_channels),
+        shape((*r.output_size, r.out_channels)),
+        fmt(r.neurons, lang),
+        fmt(unshared, lang),
+        fmt(shared, lang),
+    )
+
+
 def layer_table(rows: Sequence[tuple[str, ConvResult]], lang: str = "en") -> str:
     """A Markdown table of conv layers: geometry, neurons, parameters with and without sharing.
 
@@ -299,23 +317,13 @@ def layer_table(rows: Sequence[tuple[str, ConvResult]], lang: str = "en") -> str
     | LeNet C1 | 32×32×1 | 5 | 1 | 0 | 6 | 28×28×6 | 4,704 | 122,304 | 156 | 784 |
     """
     header = _COLUMNS[_lang(lang)]
-    body = []
-    for label, r in rows:
-        body.append(
-            (
-                label,
-                shape((*r.input_size, r.in_channels)),
-                _pair(r.kernel_size),
-                _pair(r.stride),
-                _padding(r),
-                str(r.out_channels),
-                shape((*r.output_size, r.out_channels)),
-                fmt(r.neurons, lang),
-                fmt(r.params_unshared, lang),
-                fmt(r.params_shared, lang),
-                fmt(r.sharing_ratio, lang),
-            )
+    body = [
+        (
+            *_conv_cells(label, r, r.params_shared, r.params_unshared, lang),
+            fmt(r.sharing_ratio, lang),
         )
+        for label, r in rows
+    ]
     return _table(header, body, numeric_from=7)
 
 
@@ -558,31 +566,10 @@ def network_totals(result: NetworkResult, lang: str = "en") -> str:
     return _table((t["what"], t["value"]), rows, numeric_from=1)
 
 
+# The first-layer comparison has the columns of layer_table, less the ratio.
 _OVERVIEW_FIRST = {
-    "zh": (
-        "网络",
-        "输入",
-        "卷积核",
-        "步幅",
-        "填充",
-        "滤波器数",
-        "输出",
-        "神经元",
-        "不共享参数",
-        "共享参数",
-    ),
-    "en": (
-        "Network",
-        "Input",
-        "Kernel",
-        "Stride",
-        "Padding",
-        "Filters",
-        "Output",
-        "Neurons",
-        "Params without sharing",
-        "Params with sharing",
-    ),
+    "zh": ("网络", *_COLUMNS["zh"][1:10]),
+    "en": ("Network", *_COLUMNS["en"][1:10]),
 }
 
 _OVERVIEW_TOTALS = {
@@ -609,20 +596,8 @@ def overview_table(
             row = result.first_conv()
             if row is None or row.conv is None:
                 continue
-            r = row.conv
             rows.append(
-                (
-                    _link(title, href),
-                    shape((*r.input_size, r.in_channels)),
-                    _pair(r.kernel_size),
-                    _pair(r.stride),
-                    _padding(r),
-                    str(r.out_channels),
-                    shape((*r.output_size, r.out_channels)),
-                    fmt(r.neurons, lang),
-                    fmt(row.params_unshared, lang),
-                    fmt(row.params, lang),
-                )
+                _conv_cells(_link(title, href), row.conv, row.params, row.params_unshared, lang)
             )
         else:
             layers = sum(1 for x in result.rows if x.params or x.connections)
