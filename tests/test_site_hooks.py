@@ -261,3 +261,20 @@ def test_404_language_menu_points_at_home_pages() -> None:
     out = alternates.language_roots(menu, "/convshare/")
     assert 'href="/convshare/" hreflang="zh"' in out
     assert 'href="/convshare/en/" hreflang="en"' in out
+
+
+def test_a11y_names_search_dialog_and_section_navigation() -> None:
+    """The search dialog gets a name in the page's language; section navs their titles."""
+    a11y = _load("a11y")
+    page = (
+        '<html lang="en"><div class="md-search" data-md-component="search" role="dialog">'
+        '<nav class="md-nav" data-md-level="1" aria-labelledby="__nav_4_label" '
+        'aria-expanded="false">'
+        '\n  <label class="md-nav__title" for="__nav_4">\n<span class="md-icon"></span>\n'
+        "  Architectures &amp; more\n</label>"
+    )
+    out = a11y.repair(page)
+    assert 'role="dialog" aria-label="Search">' in out
+    assert '<nav class="md-nav" data-md-level="1" aria-label="Architectures &amp; more"' in out
+    assert "aria-labelledby" not in out
+    assert 'aria-label="搜索"' in a11y.repair(page.replace('lang="en"', 'lang="zh"'))

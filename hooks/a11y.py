@@ -1,0 +1,54 @@
+"""Accessibility repairs of the theme's own markup, made in the built HTML of every page.
+
+* Material's search overlay is a ``role="dialog"`` with no name (axe's aria-dialog-name): it
+  gets one in the page's language.
+* With ``navigation.indexes``, a section's sub-navigation ``<nav>`` is labelled by a toggle that
+  holds only an icon, so every such landmark has the same empty name (axe's landmark-unique):
+  each is named after its section's title instead.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from typing import Any
+
+_LANG = re.compile(r'<html lang="(?P<lang>[^"]+)"')
+_SEARCH = '<div class="md-search" data-md-component="search" role="dialog">'
+_SECTION_NAV = re.compile(
+    r'<nav class="md-nav" data-md-level="(?P<level>\d+)" '
+    r'aria-labelledby="(?P<id>__nav_[\d_]+)_label"'
+    r'(?P<rest>[^>]*>\s*<label class="md-nav__title" for="(?P=id)">(?P<title>.*?)</label>)',
+    re.DOTALL,
+)
+_TAG = re.compile(r"<[^>]+>")
+
+
+def _title(label_html: str) -> str:
+    return " ".join(html.unescape(_TAG.sub(" ", label_html)).split())
+
+
+def repair(page_html: str) -> str:
+    """Name the search dialog and the section navigation landmarks."""
+    match = _LANG.search(page_html)
+    zh = match is None or match.group("lang").startswith("zh")
+    name = "搜索" if zh else "Search"
+    page_html = page_html.replace(_SEARCH, _SEARCH[:-1] + f' aria-label="{name}">', 1)
+
+    def named(m: re.Match[str]) -> str:
+        title = html.escape(_title(m.group("title")), quote=True)
+        return (
+            f'<nav class="md-nav" data-md-level="{m.group("level")}" aria-label="{title}"'
+            f"{m.group('rest')}"
+        )
+
+    return _SECTION_NAV.sub(named, page_html)
+
+
+def on_post_page(output: str, **kwargs: Any) -> str:
+    return repair(output)
+
+
+def on_post_template(output_content: str, template_name: str, **kwargs: Any) -> str:
+    """The 404 page is rendered from a template, not a page: repair it too."""
+    return repair(output_content) if template_name == "404.html" else output_content
