@@ -11,6 +11,13 @@ Chinese (``"zh"``) or English (``"en"``).
 from ._conv import Axis, ConvResult, conv2d
 from ._errors import ConvShareError, GeometryError, SpecError
 from ._figures import network_figure, overview_figure
+from ._measurements import (
+    Measurement,
+    MeasurementRow,
+    load_measurements,
+    measurement_source,
+    measurement_table,
+)
 from ._network import Layer, LayerResult, Network, NetworkResult, analyse
 from ._render import (
     approx,
@@ -35,6 +42,8 @@ __all__ = [
     "GeometryError",
     "Layer",
     "LayerResult",
+    "Measurement",
+    "MeasurementRow",
     "Network",
     "NetworkResult",
     "SpecError",
@@ -46,7 +55,10 @@ __all__ = [
     "derivation",
     "fmt",
     "layer_table",
+    "load_measurements",
     "load_spec",
+    "measurement_source",
+    "measurement_table",
     "network_figure",
     "network_table",
     "network_totals",

@@ -573,8 +573,17 @@ _OVERVIEW_FIRST = {
 }
 
 _OVERVIEW_TOTALS = {
-    "zh": ("网络", "层数", "共享参数", "不共享参数", "比值", "MAC"),
-    "en": ("Network", "Layers", "Params with sharing", "Params without sharing", "Ratio", "MACs"),
+    # The layer count is of layers with trainable parameters, batch normalisation included (it
+    # has per-channel parameters): the header says so, as depth conventions differ.
+    "zh": ("网络", "含参数的层（含批归一化）", "共享参数", "不共享参数", "比值", "MAC"),
+    "en": (
+        "Network",
+        "Layers with parameters (batch norm included)",
+        "Params with sharing",
+        "Params without sharing",
+        "Ratio",
+        "MACs",
+    ),
 }
 
 
@@ -600,7 +609,7 @@ def overview_table(
                 _conv_cells(_link(title, href), row.conv, row.params, row.params_unshared, lang)
             )
         else:
-            layers = sum(1 for x in result.rows if x.params or x.connections)
+            layers = sum(1 for x in result.rows if x.params)
             rows.append(
                 (
                     _link(title, href),
