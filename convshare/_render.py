@@ -285,11 +285,31 @@ _COLUMNS = {
 }
 
 
-def _table(header: Sequence[str], rows: Sequence[Sequence[str]], numeric_from: int) -> str:
+def _table(
+    header: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    numeric_from: int,
+    *,
+    transpose: bool = False,
+) -> str:
+    """A Markdown table; numeric columns (from ``numeric_from`` on) are right-aligned.
+
+    ``transpose=True`` writes one row per quantity and one column per item (the first column of
+    ``rows``): a comparison of a few items with many quantities then fits a text column.
+    """
+    if transpose:
+        columns = list(zip(header, *rows, strict=True))
+        header = columns[0]
+        rows = columns[1:]
+        numeric_from = 1
     align = ["---" if i < numeric_from else "---:" for i in range(len(header))]
     lines = ["| " + " | ".join(header) + " |", "| " + " | ".join(align) + " |"]
     lines += ["| " + " | ".join(row) + " |" for row in rows]
     return "\n".join(lines) + "\n"
+
+
+# Up to this many items, a comparison table is transposed (one row per quantity).
+_TRANSPOSE_UP_TO = 4
 
 
 def _conv_cells(
@@ -313,8 +333,17 @@ def _conv_cells(
 def layer_table(rows: Sequence[tuple[str, ConvResult]], lang: str = "en") -> str:
     """A Markdown table of conv layers: geometry, neurons, parameters with and without sharing.
 
-    >>> print(layer_table([("LeNet C1", conv2d(32, 1, 6, 5))], "en").splitlines()[2])
-    | LeNet C1 | 32×32×1 | 5 | 1 | 0 | 6 | 28×28×6 | 4,704 | 122,304 | 156 | 784 |
+    Up to four layers, one row per quantity and one column per layer (so that the table fits a
+    text column); more layers, one row per layer.
+
+    >>> lines = layer_table([("LeNet C1", conv2d(32, 1, 6, 5))], "en").splitlines()
+    >>> print("\\n".join(lines[:3] + lines[-3:]))
+    | Layer | LeNet C1 |
+    | --- | ---: |
+    | Input | 32×32×1 |
+    | Params without sharing | 122,304 |
+    | Params with sharing | 156 |
+    | Ratio | 784 |
     """
     header = _COLUMNS[_lang(lang)]
     body = [
@@ -324,7 +353,7 @@ def layer_table(rows: Sequence[tuple[str, ConvResult]], lang: str = "en") -> str
         )
         for label, r in rows
     ]
-    return _table(header, body, numeric_from=7)
+    return _table(header, body, numeric_from=7, transpose=len(body) <= _TRANSPOSE_UP_TO)
 
 
 def article_layers() -> list[tuple[str, ConvResult]]:
@@ -372,8 +401,10 @@ _ARTICLE = {
 def article_table(lang: str = "en", complete: bool = True) -> str:
     """The article's summary table, computed: partial (the given attributes) or complete.
 
+    One row per quantity, one column per network.
+
     >>> print(article_table("en", complete=False).splitlines()[2])
-    | AlexNet | 227 | 3 | 11 | 4 | 0 | 96 |
+    | Input width | 227 | 28 |
     """
     header = _ARTICLE[_lang(lang)]
     rows = []
@@ -396,7 +427,7 @@ def article_table(lang: str = "en", complete: bool = True) -> str:
             ]
         rows.append(row)
     width = len(rows[0])
-    return _table(header[:width], rows, numeric_from=1)
+    return _table(header[:width], rows, numeric_from=1, transpose=True)
 
 
 # --- whole networks -------------------------------------------------------------------------
@@ -566,10 +597,11 @@ def network_totals(result: NetworkResult, lang: str = "en") -> str:
     return _table((t["what"], t["value"]), rows, numeric_from=1)
 
 
-# The first-layer comparison has the columns of layer_table, less the ratio.
+# The first-layer comparison: layer_table's columns with kernel, stride and padding in one
+# column and without the filter count (the output's channels), so that it fits a text column.
 _OVERVIEW_FIRST = {
-    "zh": ("网络", *_COLUMNS["zh"][1:10]),
-    "en": ("Network", *_COLUMNS["en"][1:10]),
+    "zh": ("网络", "输入", "卷积核 / 步幅 / 填充", *_COLUMNS["zh"][6:10]),
+    "en": ("Network", "Input", "Kernel / stride / padding", *_COLUMNS["en"][6:10]),
 }
 
 _OVERVIEW_TOTALS = {
@@ -605,9 +637,8 @@ def overview_table(
             row = result.first_conv()
             if row is None or row.conv is None:
                 continue
-            rows.append(
-                _conv_cells(_link(title, href), row.conv, row.params, row.params_unshared, lang)
-            )
+            cells = _conv_cells(_link(title, href), row.conv, row.params, row.params_unshared, lang)
+            rows.append((cells[0], cells[1], " / ".join(cells[2:5]), *cells[6:]))
         else:
             layers = sum(1 for x in result.rows if x.params)
             rows.append(

@@ -58,9 +58,27 @@ def test_article_table_complete_and_partial() -> None:
     """The article's two summary tables: given attributes, then computed ones."""
     partial = cs.article_table("en", complete=False)
     complete = cs.article_table("zh", complete=True)
-    assert partial.splitlines()[0].count("|") == 8
+    # One column per network (AlexNet, LeNet), one row per quantity: the article gives six
+    # (input width and channels, kernel, stride, padding, filters), the site adds four.
+    assert partial.splitlines()[0] == "| Network | AlexNet | LeNet |"
+    assert len(partial.splitlines()) == 2 + 6
+    assert len(complete.splitlines()) == 2 + 6 + 4
     assert "105,705,600" in complete and "89,856" in complete
     assert "105,415,600" not in complete  # the article's slip never appears as a computed value
+
+
+def test_layer_table_transposes_a_few_layers() -> None:
+    """Up to four layers, one row per quantity (the table fits a text column); more, one row
+    per layer."""
+    few = cs.layer_table([(f"L{i}", cs.conv2d(32, 1, 6, 5)) for i in range(4)], "en")
+    many = cs.layer_table([(f"L{i}", cs.conv2d(32, 1, 6, 5)) for i in range(5)], "en")
+    assert few.splitlines()[0] == "| Layer | L0 | L1 | L2 | L3 |"
+    assert few.splitlines()[1] == "| --- | ---: | ---: | ---: | ---: |"
+    # LeNet-5's C1: 6 * (5 * 5 * 1 + 1) parameters with sharing, 28 * 28 times that without.
+    assert f"| Params with sharing | {6 * 26} | {6 * 26} | {6 * 26} | {6 * 26} |" in few
+    assert f"| Params without sharing | {28 * 28 * 6 * 26:,} |" in few
+    assert many.splitlines()[0].startswith("| Layer | Input | Kernel |")
+    assert len(many.splitlines()) == 2 + 5
 
 
 def _tiny(name: str) -> cs.NetworkResult:
@@ -117,6 +135,8 @@ def test_overview_tables_and_figure() -> None:
     first = cs.overview_table(entries, "en", first=True)
     totals = cs.overview_table(entries, "zh", first=False)
     assert "[A](a.md)" in first and "| B |" in first
+    # Kernel, stride and padding share one column: 3 / 1 / 0 for a 3×3 kernel.
+    assert "| 8×8×1 | 3 / 1 / 0 | 6×6×2 |" in first
     # conv 2*(3*3*1+1) = 20, linear 3*(2*6*6+1) = 219
     assert f"{20 + 219:,}" in totals
     # The layer column counts the layers with parameters (the conv and the linear layer: 2) and
