@@ -197,6 +197,11 @@ def _s(x: float) -> str:
     return f"{x:.2f}"
 
 
+def _unit(label: str, unit: str, lang: str) -> str:
+    """A column heading with its unit: full-width brackets in Chinese."""
+    return f"{label}（{unit}）" if lang == "zh" else f"{label} ({unit})"
+
+
 def _table(head: list[str], rows: list[list[str]], align: str = "") -> str:
     align = align or "l" * len(head)
     rule = ["---:" if a == "r" else "---" for a in align]
@@ -252,7 +257,12 @@ def build(lang: str) -> str:
         [t["live"], _s(b["live_s"]), ", ".join(_s(x) for x in b["live_runs_s"])],
         [t["floor"], _s(b["floor_s"]), ", ".join(_s(x) for x in b["floor_runs_s"])],
     ]
-    out = [_table([t["kind"], f"{t['median']} (s)", f"{t['each']} (s)"], rows, "lrl"), ""]
+    out = [
+        _table(
+            [t["kind"], _unit(t["median"], "s", lang), _unit(t["each"], "s", lang)], rows, "lrl"
+        ),
+        "",
+    ]
     out.append(
         t["overhead"].format(
             pct=b["overhead_pct"], live=_s(b["live_s"]), floor=_s(b["floor_s"]), ratio=b["ratio"]
@@ -308,7 +318,7 @@ def serve(lang: str) -> str:
     for code in ("zh", "en"):
         runs = ", ".join(map(_s, s[f"{code}_runs_s"]))
         rows.append([t[code], f"`{s['pages'][code]}`", _s(s[f"{code}_s"]), runs])
-    head = [t["lang"], t["path"], f"{t['median']} (s)", f"{t['each']} (s)"]
+    head = [t["lang"], t["path"], _unit(t["median"], "s", lang), _unit(t["each"], "s", lang)]
     out = [_table(head, rows, "llrl"), t["full"].format(s=_s(s["full_rebuild_s"]))]
     worst = max(s["zh_s"], s["en_s"])
     ok = worst <= target

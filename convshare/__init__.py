@@ -11,6 +11,7 @@ Chinese (``"zh"``) or English (``"en"``).
 from ._conv import Axis, ConvResult, conv2d
 from ._errors import ConvShareError, GeometryError, SpecError
 from ._figures import network_figure, overview_figure
+from ._glossary import Term, glossary_markdown, load_glossary
 from ._measurements import (
     Measurement,
     MeasurementRow,
@@ -47,6 +48,7 @@ __all__ = [
     "Network",
     "NetworkResult",
     "SpecError",
+    "Term",
     "analyse",
     "approx",
     "article_layers",
@@ -54,7 +56,9 @@ __all__ = [
     "conv2d",
     "derivation",
     "fmt",
+    "glossary_markdown",
     "layer_table",
+    "load_glossary",
     "load_measurements",
     "load_spec",
     "measurement_source",

@@ -102,8 +102,8 @@ _TEXT = {
         "step": "第 {n} 步：",
         "output": "输出尺寸",
         "neurons": "神经元（单元）数",
-        "unshared": "不共享时的参数（局部连接层）",
-        "shared": "参数共享时的参数",
+        "unshared": "不共享时的参数量（局部连接层）",
+        "shared": "共享时的参数量",
         "macs": "乘加运算（MAC）",
         "height": "高",
         "width": "宽",
@@ -265,8 +265,8 @@ _COLUMNS = {
         "滤波器数",
         "输出",
         "神经元",
-        "不共享参数",
-        "共享参数",
+        "不共享时的参数量",
+        "共享时的参数量",
         "比值",
     ),
     "en": (
@@ -379,8 +379,8 @@ _ARTICLE = {
         "滤波器数",
         "输出宽度",
         "神经元",
-        "不共享参数",
-        "共享参数",
+        "不共享时的参数量",
+        "共享时的参数量",
     ),
     "en": (
         "Network",
@@ -433,7 +433,17 @@ def article_table(lang: str = "en", complete: bool = True) -> str:
 # --- whole networks -------------------------------------------------------------------------
 
 _NET_COLUMNS = {
-    "zh": ("层", "类型", "输入", "输出", "神经元", "共享参数", "不共享参数", "MAC", "感受野"),
+    "zh": (
+        "层",
+        "类型",
+        "输入",
+        "输出",
+        "神经元",
+        "共享时的参数量",
+        "不共享时的参数量",
+        "MAC",
+        "感受野",
+    ),
     "en": (
         "Layer",
         "Type",
@@ -522,7 +532,8 @@ def network_table(
             continue
         kind = row.type
         if row.branch:
-            kind = f"{kind} ({_BRANCH[lang][row.branch]})"
+            branch = _BRANCH[lang][row.branch]
+            kind = f"{kind}（{branch}）" if lang == "zh" else f"{kind} ({branch})"
         extra = (fmt(row.connections, lang),) if connections else ()
         body.append(
             (
@@ -542,19 +553,19 @@ def network_table(
 
 
 def ratio(value: float, lang: str = "en") -> str:
-    """A ratio for display: whole numbers above 100, one decimal below.
+    """A ratio for display: whole numbers above 100, one decimal below; 倍 in Chinese.
 
     >>> ratio(3025.0), ratio(5.5887, "zh")
-    ('3,025×', '5.6×')
+    ('3,025×', '5.6 倍')
     """
-    _lang(lang)
-    return f"{value:,.0f}×" if value >= 100 else f"{value:,.1f}×"
+    number = f"{value:,.0f}" if value >= 100 else f"{value:,.1f}"
+    return f"{number} 倍" if _lang(lang) == "zh" else f"{number}×"
 
 
 _TOTALS = {
     "zh": {
         "params": "可训练参数（共享）",
-        "unshared": "不共享时的参数（每个滑动层换成局部连接层）",
+        "unshared": "不共享时的参数量（每个滑动层换成局部连接层）",
         "ratio": "比值",
         "macs": "乘加运算（MAC，一张图像的前向计算）",
         "flops": "FLOPs（按 2 × MAC 计）",
@@ -607,7 +618,7 @@ _OVERVIEW_FIRST = {
 _OVERVIEW_TOTALS = {
     # The layer count is of layers with trainable parameters, batch normalisation included (it
     # has per-channel parameters): the header says so, as depth conventions differ.
-    "zh": ("网络", "含参数的层（含批归一化）", "共享参数", "不共享参数", "比值", "MAC"),
+    "zh": ("网络", "含参数的层（含批归一化）", "共享时的参数量", "不共享时的参数量", "比值", "MAC"),
     "en": (
         "Network",
         "Layers with parameters (batch norm included)",

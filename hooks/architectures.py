@@ -81,14 +81,14 @@ _TEXT: dict[str, dict[str, str]] = {
         "full_table": "完整的逐层表格（{n} 行）",
         "type": "类型",
         "count": "层数",
-        "with": "共享参数",
-        "without": "不共享参数",
+        "with": "共享时的参数量",
+        "without": "不共享时的参数量",
         "macs": "MAC",
         "all": "合计",
         "spec": "规格文件 {file}",
         "layer": "层",
         "output": "{name}：输出",
-        "params_of": "{name}：共享参数",
+        "params_of": "{name}：共享时的参数量",
         "missing": "—",
         "compare": "逐层对比",
     },
@@ -329,7 +329,8 @@ def render_network(spec: Spec, lang: str) -> str:
         out.append(_escape(summary) + "\n")
     source = _text(meta.get("source"), lang)
     if source:
-        out.append(f"**{t['source']}**: {_escape(source)}\n")
+        colon = "：" if lang == "zh" else ": "
+        out.append(f"**{t['source']}**{colon}{_escape(source)}\n")
     c, h, w = result.network.input_shape
     conventions = [
         _text(meta.get("conventions"), lang),

@@ -1,11 +1,15 @@
-"""Chinese line breaks: a newline inside a Chinese paragraph must not become a space.
+"""Chinese text joins without spaces: the one place where every page's Chinese is joined.
 
 Browsers render a line break in the source as a space, which is right between English words and
-wrong between Chinese characters ("滤波器 因此"). This hook removes a line break when the visible
-characters on both sides are Chinese, or when either is full-width punctuation. It looks through
-inline tags (``见\\n<a>事实核查</a>``) but not into ``<pre>``, ``<code>``, ``<script>``,
-``<style>``, ``<math>`` or ``<textarea>``. A break between Chinese and Latin text stays a space, as
-Chinese typesetting puts one there.
+wrong between Chinese characters ("滤波器 因此"). Spaces come from more places than line breaks:
+YAML's folded ``>-`` strings join their lines with a space, Python joins sentences with ``" "``, and
+Markdown authors type one after a bold ``**。**``. This hook removes a line break or a run of
+spaces when the visible characters on both sides are Chinese, or when either is full-width
+punctuation, for every page (generated ones included). It looks through inline tags
+(``见\\n<a>事实核查</a>``, ``<strong>。</strong> 两种``) but not across other tags (a table cell,
+an input, a line break) and not into ``<pre>``, ``<code>``, ``<script>``, ``<style>``, ``<math>`` or
+``<textarea>``. A space between Chinese and Latin text stays, as Chinese typesetting puts one there.
+A non-breaking space (``&nbsp;``) is left alone: it is always meant.
 """
 
 from __future__ import annotations
@@ -24,7 +28,11 @@ _TOKENS = re.compile(
     r"(?P<block><(pre|code|script|style|math|textarea)\b.*?</\2>)|(?P<tag><[^>]*>)",
     re.DOTALL | re.IGNORECASE,
 )
-_BREAK = re.compile(r"[ \t]*\n[ \t]*")
+_BREAK = re.compile(r"[ \t]*\n[ \t]*|[ \t]+")
+# Tags that text flows through: the characters on their two sides are neighbours on screen.
+_INLINE = re.compile(
+    r"</?(a|abbr|b|cite|dfn|em|i|mark|q|s|small|span|strong|sub|sup|u)\b", re.IGNORECASE
+)
 
 
 def _kind(char: str | None) -> str:
@@ -49,7 +57,7 @@ def _joins(before: str | None, after: str | None) -> bool:
 
 
 def join_cjk_lines(html: str) -> str:
-    """Remove line breaks between Chinese characters in an HTML fragment's text."""
+    """Remove line breaks and spaces between Chinese characters in an HTML fragment's text."""
     # Tokens: ("text", s), ("tag", s) are transparent, ("block", s) is opaque.
     tokens: list[tuple[str, str]] = []
     last = 0
@@ -66,7 +74,7 @@ def join_cjk_lines(html: str) -> str:
         i = index + step
         while 0 <= i < len(tokens):
             kind, text = tokens[i]
-            if kind == "block":
+            if kind == "block" or (kind == "tag" and not _INLINE.match(text)):
                 return None
             if kind == "text" and text.strip():
                 stripped = text.rstrip() if step < 0 else text.lstrip()
@@ -76,7 +84,7 @@ def join_cjk_lines(html: str) -> str:
 
     out: list[str] = []
     for index, (kind, text) in enumerate(tokens):
-        if kind != "text" or "\n" not in text:
+        if kind != "text" or not (" " in text or "\t" in text or "\n" in text):
             out.append(text)
             continue
 

@@ -23,7 +23,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import yaml
 from mkdocs.exceptions import PluginError
 
 __all__ = ["LAYERS", "namespace", "page_language", "substitute"]
@@ -63,21 +62,9 @@ def _fallback_fmt(n: int, lang: str = "zh") -> str:
 
 
 def glossary_markdown(path: Path, lang: str) -> str:
-    """The glossary's sections as Markdown headings and tables, from its data file.
-
-    Written into the page before Markdown is parsed, so the headings join the table of contents
-    (headings printed by an exec block land inside a paragraph, which is invalid HTML).
-    """
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    other = "zh" if lang == "en" else "en"
-    header = "| English | 中文 | Definition |" if lang == "en" else "| 中文 | English | 释义 |"
-    parts = []
-    for section in data["sections"]:
-        parts += [f"## {section['title'][lang]}", "", header, "| --- | --- | --- |"]
-        for term in section["terms"]:
-            parts.append(f"| **{term[lang]}** | {term[other]} | {term['def_' + lang]} |")
-        parts.append("")
-    return "\n".join(parts)
+    """The glossary's sections as Markdown (written into the page before parsing, so the
+    headings join the table of contents); rendered by the package."""
+    return str(importlib.import_module("convshare").glossary_markdown(path, lang))
 
 
 def namespace(lang: str, docs_dir: str | None = None) -> dict[str, Any]:

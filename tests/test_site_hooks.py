@@ -165,6 +165,22 @@ def test_line_breaks_are_judged_through_inline_tags() -> None:
     assert cjk.join_cjk_lines("见\n<code>conv2d</code>") == "见\n<code>conv2d</code>"
 
 
+def test_spaces_between_chinese_characters_are_removed() -> None:
+    """Spaces from YAML folding, joined strings or after a bold 。 go; Latin spacing stays."""
+    assert cjk.join_cjk_lines("<p>恒等映射， 没有参数；最后一列 不被覆盖</p>") == (
+        "<p>恒等映射，没有参数；最后一列不被覆盖</p>"
+    )
+    assert cjk.join_cjk_lines("<p><strong>不变。</strong> 两种层</p>") == (
+        "<p><strong>不变。</strong>两种层</p>"
+    )
+    assert cjk.join_cjk_lines("<p>两块 GPU 上</p>") == "<p>两块 GPU 上</p>"
+    # Not across a cell, a form control or a code span, and never a non-breaking space.
+    assert cjk.join_cjk_lines("<td>高</td> <td>宽</td>") == "<td>高</td> <td>宽</td>"
+    assert cjk.join_cjk_lines("高 <input> 宽") == "高 <input> 宽"
+    assert cjk.join_cjk_lines("见 <code>共</code> 享") == "见 <code>共</code> 享"
+    assert cjk.join_cjk_lines("高\u00a0宽") == "高\u00a0宽"
+
+
 def test_curly_quotes_join_only_next_to_chinese() -> None:
     """A curly quote is shared with English: “共享”\\n即 joins, English”\\nNext does not."""
     assert cjk.join_cjk_lines("“共享”\n即") == "“共享”即"
