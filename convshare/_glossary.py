@@ -62,7 +62,8 @@ def _term(data: Any, file: str) -> Term:
             raise SpecError(f"{data['zh']}: each zh_alt needs a 'term'", file=file)
         where = alt.get("where")
         alts.append((alt["term"], where if isinstance(where, dict) else None))
-    return Term(*(str(data[k]) for k in ("zh", "en", "def_zh", "def_en")), zh_alt=tuple(alts))
+    zh, en, def_zh, def_en = (str(data[k]) for k in ("zh", "en", "def_zh", "def_en"))
+    return Term(zh, en, def_zh, def_en, zh_alt=tuple(alts))
 
 
 def load_glossary(path: str | Path) -> Glossary:
