@@ -124,7 +124,7 @@ def _memory(mb: float) -> str:
 
 
 def _times(value: float, lang: str) -> str:
-    return f"{value:.1f} 倍" if lang == "zh" else f"{value:.1f}×"
+    return f"{value:.1f}\u00a0倍" if lang == "zh" else f"{value:.1f}×"
 
 
 _HEADERS = {
@@ -146,7 +146,7 @@ def measurement_table(m: Measurement, lang: str = "en") -> str:
     >>> text = {"zh": "", "en": ""}
     >>> m = Measurement("x", text, text, "2026-11-28", text, text, (row,))
     >>> measurement_table(m, "zh").splitlines()[-1]
-    '| 层 | 1.00 ms | 2.50 ms | 2.5 倍 | 10 MB / 1.50 GB |'
+    '| 层 | 1.00 ms | 2.50 ms | 2.5\xa0倍 | 10 MB / 1.50 GB |'
     """
     lang = _lang(lang)
     lines = ["| " + " | ".join(_HEADERS[lang]) + " |", "| --- | ---: | ---: | ---: | ---: |"]

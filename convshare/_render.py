@@ -556,10 +556,11 @@ def ratio(value: float, lang: str = "en") -> str:
     """A ratio for display: whole numbers above 100, one decimal below; 倍 in Chinese.
 
     >>> ratio(3025.0), ratio(5.5887, "zh")
-    ('3,025×', '5.6 倍')
+    ('3,025×', '5.6\xa0倍')
     """
     number = f"{value:,.0f}" if value >= 100 else f"{value:,.1f}"
-    return f"{number} 倍" if _lang(lang) == "zh" else f"{number}×"
+    # A no-break space keeps 倍 on the number's line in a narrow table cell.
+    return f"{number}\u00a0倍" if _lang(lang) == "zh" else f"{number}×"
 
 
 _TOTALS = {
@@ -618,10 +619,10 @@ _OVERVIEW_FIRST = {
 _OVERVIEW_TOTALS = {
     # The layer count is of layers with trainable parameters, batch normalisation included (it
     # has per-channel parameters): the header says so, as depth conventions differ.
-    "zh": ("网络", "含参数的层（含批归一化）", "共享时的参数量", "不共享时的参数量", "比值", "MAC"),
+    "zh": ("网络", "有参数的层", "共享时的参数量", "不共享时的参数量", "比值", "MAC"),
     "en": (
         "Network",
-        "Layers with parameters (batch norm included)",
+        "Layers with parameters",
         "Params with sharing",
         "Params without sharing",
         "Ratio",

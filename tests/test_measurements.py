@@ -41,7 +41,7 @@ def test_ratio_is_computed_from_the_times() -> None:
     text = {"zh": "x", "en": "x"}
     row = cs.MeasurementRow({"zh": "层", "en": "layer"}, 1.0, 2.5, 47, 2420)
     m = cs.Measurement("t", text, text, "2026-11-28", text, text, (row,))
-    assert "| 2.5 倍 |" in cs.measurement_table(m, "zh")
+    assert "| 2.5\u00a0倍 |" in cs.measurement_table(m, "zh")
     assert "| 2.5× |" in cs.measurement_table(m, "en")
     assert "47 MB / 2.42 GB" in cs.measurement_table(m, "en")
 

@@ -141,7 +141,7 @@ def test_overview_tables_and_figure() -> None:
     assert f"{20 + 219:,}" in totals
     # The layer column counts the layers with parameters (the conv and the linear layer: 2) and
     # its header says what it counts.
-    assert "含参数的层" in totals
+    assert "有参数的层" in totals
     assert totals.splitlines()[2].split("|")[2].strip() == "2"
     svg = cs.overview_figure([(t, r) for t, _, r in entries], "en")
     assert "A: 239 with sharing" in svg
