@@ -9,7 +9,7 @@ Chinese (``"zh"``) or English (``"en"``).
 """
 
 from ._conv import Axis, ConvResult, conv2d
-from ._errors import ConvShareError, GeometryError, SpecError
+from ._errors import ConvShareError, GeometryError, NetworkShapeError, SpecError
 from ._figures import network_figure, overview_figure
 from ._glossary import Term, glossary_markdown, load_glossary
 from ._measurements import (
@@ -47,6 +47,7 @@ __all__ = [
     "MeasurementRow",
     "Network",
     "NetworkResult",
+    "NetworkShapeError",
     "SpecError",
     "Term",
     "analyse",

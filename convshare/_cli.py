@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from collections.abc import Sequence
 
 from ._conv import ConvResult, conv2d
-from ._errors import ConvShareError, SpecError
+from ._errors import ConvShareError
 from ._network import NetworkResult
 from ._render import article_layers, derivation, layer_table, network_table, network_totals
 
@@ -25,17 +26,29 @@ _ARTICLE_NOTE = {
 }
 
 
+# ASCII decimal digits only, as the calculator reads them: not 0x20, not 1_000, not full-width ３２.
+# At most 500 digits: every figure then stays under Python's 4,300-digit limit for printing.
+_INTEGER = re.compile(r"[+-]?[0-9]{1,500}")
+
+
+def _integer(text: str) -> int:
+    """An integer written in ASCII decimal digits (a sign allowed, spaces around ignored)."""
+    if not _INTEGER.fullmatch(text.strip()):
+        raise argparse.ArgumentTypeError(f"expected an integer, got {text!a}")
+    return int(text)
+
+
 def _int_or_pair(text: str) -> int | tuple[int, int]:
-    parts = [p.strip() for p in text.replace("x", ",").split(",")]
-    try:
-        values = [int(p) for p in parts]
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected an integer or H,W, got {text!r}") from None
-    if len(values) == 1:
-        return values[0]
-    if len(values) == 2:
-        return values[0], values[1]
-    raise argparse.ArgumentTypeError(f"expected an integer or H,W, got {text!r}")
+    parts = text.split(",")
+    if len(parts) > 2 or not all(_INTEGER.fullmatch(p.strip()) for p in parts):
+        raise argparse.ArgumentTypeError(f"expected an integer or H,W, got {text!a}")
+    values = [int(p) for p in parts]
+    return values[0] if len(values) == 1 else (values[0], values[1])
+
+
+def _display(path: str) -> str:
+    """A path as typed, or escaped if it holds characters a terminal would act on."""
+    return path if path.isprintable() else ascii(path)
 
 
 def _padding(text: str) -> int | tuple[int, int] | str:
@@ -105,15 +118,17 @@ def _parser() -> argparse.ArgumentParser:
 
     layer = sub.add_parser("layer", help="one conv layer, given like torch.nn.Conv2d")
     layer.add_argument("--input", type=_int_or_pair, required=True, help="input size: N or H,W")
-    layer.add_argument("--in-channels", type=int, required=True)
-    layer.add_argument("--filters", "--out-channels", dest="out_channels", type=int, required=True)
+    layer.add_argument("--in-channels", type=_integer, required=True)
+    layer.add_argument(
+        "--filters", "--out-channels", dest="out_channels", type=_integer, required=True
+    )
     layer.add_argument("--kernel", type=_int_or_pair, required=True, help="K or KH,KW")
     layer.add_argument("--stride", type=_int_or_pair, default=1)
     layer.add_argument(
         "--padding", type=_padding, default=0, help="per side: P, PH,PW, same or valid"
     )
     layer.add_argument("--dilation", type=_int_or_pair, default=1)
-    layer.add_argument("--groups", type=int, default=1)
+    layer.add_argument("--groups", type=_integer, default=1)
     layer.add_argument("--no-bias", dest="bias", action="store_false")
     layer.add_argument("--lang", choices=("zh", "en"), default="en")
     layer.add_argument("--json", action="store_true", help="print JSON instead of Markdown")
@@ -172,18 +187,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     for path in args.specs:
         try:
             result = load_spec(path)
-        except SpecError as e:
-            print(f"error: {e}", file=sys.stderr)
+        except ConvShareError as e:
+            print(f"error: {e.message(args.lang)}", file=sys.stderr)
+            failures += 1
+            continue
+        except Exception as e:  # a bug of ours: still a message, then go on
+            what = "内部错误" if args.lang == "zh" else "internal error"
+            print(f"error: {_display(path)}: {what} ({type(e).__name__})", file=sys.stderr)
             failures += 1
             continue
         results.append(result)
         if args.json or args.quiet:
             continue
-        print(f"## {result.network.name} ({path})\n")
+        print(f"## {result.network.name} ({_display(path)})\n")
         print(network_table(result, args.lang))
         print(network_totals(result, args.lang))
     if args.json:
         print(json.dumps([network_dict(r) for r in results], indent=2, ensure_ascii=False))
     ok = len(args.specs) - failures
-    print(f"{ok} spec(s) valid, {failures} invalid", file=sys.stderr)
+    if args.lang == "zh":
+        print(f"{ok} 个规格有效，{failures} 个无效", file=sys.stderr)
+    else:
+        print(f"{ok} spec(s) valid, {failures} invalid", file=sys.stderr)
     return 1 if failures else 0

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ._conv import ConvResult, axis_output, conv2d, pair
-from ._errors import GeometryError
+from ._errors import GeometryError, NetworkShapeError
 
 __all__ = [
     "ACTIVATIONS",
@@ -27,15 +27,6 @@ __all__ = [
 ACTIVATIONS = ("relu", "relu6", "tanh", "sigmoid", "dropout", "lrn", "softmax")
 
 Shape = tuple[int, ...]
-
-
-class NetworkShapeError(ValueError):
-    """A layer that cannot accept the shape the previous layer gives it."""
-
-    def __init__(self, layer: str, problem: str) -> None:
-        self.layer = layer
-        self.problem = problem
-        super().__init__(f"{layer}: {problem}")
 
 
 @dataclass(frozen=True)
@@ -167,11 +158,7 @@ _WHOLE = _Field(None, None, None)
 
 def _spatial(layer: Layer, shape: Shape) -> tuple[int, int, int]:
     if len(shape) != 3:
-        raise NetworkShapeError(
-            layer.name,
-            f"a {layer.type} layer needs a (channels, height, width) input, got {shape}: "
-            "it cannot follow a flatten or linear layer",
-        )
+        raise NetworkShapeError(layer.name, "needs_spatial", type=layer.type, shape=shape)
     return shape[0], shape[1], shape[2]
 
 
@@ -192,8 +179,10 @@ def _conv(layer: Layer, shape: Shape, f: _Field) -> tuple[LayerResult, _Field]:
     if in_channels != c:
         raise NetworkShapeError(
             layer.name,
-            f"in_channels is {in_channels} but the previous layer gives {c} "
-            f"channel{'' if c == 1 else 's'}",
+            "in_channels_mismatch",
+            in_channels=in_channels,
+            channels=c,
+            s="" if c == 1 else "s",
         )
     r = conv2d(
         (h, w),
@@ -219,8 +208,11 @@ def _conv(layer: Layer, shape: Shape, f: _Field) -> tuple[LayerResult, _Field]:
                 if j >= c:
                     raise NetworkShapeError(
                         layer.name,
-                        f"connections[{i}] reads input channel {j}, but the input has only "
-                        f"{c} channels (0 to {c - 1})",
+                        "connections_range",
+                        index=i,
+                        channel=j,
+                        channels=c,
+                        last=c - 1,
                     )
             reads += len(inputs)
         weights = kk * reads
@@ -304,10 +296,7 @@ def _row(
 
 def _flat(layer: Layer, shape: Shape) -> int:
     if len(shape) != 1:
-        raise NetworkShapeError(
-            layer.name,
-            f"a {layer.type} layer needs a flat input, got {shape}: add a flatten layer before it",
-        )
+        raise NetworkShapeError(layer.name, "needs_flat", type=layer.type, shape=shape)
     return shape[0]
 
 
@@ -315,7 +304,7 @@ def _layer(layer: Layer, shape: Shape, f: _Field) -> tuple[list[LayerResult], Sh
     try:
         return _layer_unchecked(layer, shape, f)
     except GeometryError as e:
-        raise NetworkShapeError(layer.name, str(e)) from e
+        raise NetworkShapeError(layer.name, e.code, **e.fields) from e
 
 
 def _layer_unchecked(
@@ -357,7 +346,7 @@ def _layer_unchecked(
         return [row], (n_out,), _WHOLE
     if t == "residual":
         return _residual(layer, shape, f)
-    raise NetworkShapeError(layer.name, f"unknown layer type {t!r}")
+    raise NetworkShapeError(layer.name, "unknown_layer", type=repr(t))
 
 
 def _branch(
@@ -381,9 +370,7 @@ def _residual(layer: Layer, shape: Shape, f: _Field) -> tuple[list[LayerResult],
     short_rows, short_shape, short_f = _branch(layer.shortcut, shape, f, "shortcut")
     if body_shape != short_shape:
         raise NetworkShapeError(
-            layer.name,
-            f"the body gives {body_shape} but the shortcut gives {short_shape}: "
-            "a residual addition needs equal shapes",
+            layer.name, "residual_mismatch", body=body_shape, shortcut=short_shape
         )
     merged = body_f
     if body_f.rf is not None and short_f.rf is not None:

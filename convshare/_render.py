@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import html
 from collections.abc import Sequence
+from decimal import Decimal, localcontext
+from fractions import Fraction
 
 from ._conv import Axis, ConvResult, conv2d
 from ._network import ACTIVATIONS, LayerResult, NetworkResult
@@ -60,11 +62,11 @@ def approx(n: int, lang: str = "en") -> str:
     if _lang(lang) == "zh":
         for unit, size in (("亿", 10**8), ("万", 10**4)):
             if n >= size:
-                return f"约 {n / size:.3g} {unit}"
+                return f"约 {_quotient(n, size):.3g} {unit}"
         return str(n)
     for word, size in (("billion", 10**9), ("million", 10**6), ("thousand", 10**3)):
         if n >= size:
-            return f"about {n / size:.3g} {word}"
+            return f"about {_quotient(n, size):.3g} {word}"
     return str(n)
 
 
@@ -153,7 +155,7 @@ def _unused_note(r: ConvResult, lang: str) -> str:
     a = r.axes[0] if r.unused[0] else r.axes[1]
     span = a.padded - a.extent
     expr = f"{span} ÷ {a.stride}" if lang == "zh" else f"{span} / {a.stride}"
-    quot = f"{span / a.stride:.4g}"
+    quot = f"{_quotient(span, a.stride):.4g}"
     what = [
         t[key].format(u=u, s="" if u == 1 else "s")
         for key, u in zip(("rows", "cols"), r.unused, strict=True)
@@ -552,13 +554,35 @@ def network_table(
     return _table(header, body, numeric_from=4)
 
 
-def ratio(value: float, lang: str = "en") -> str:
+def _ratio_of(result: NetworkResult) -> Fraction:
+    """A network's sharing ratio, exactly."""
+    return Fraction(result.params_unshared, result.params) if result.params else Fraction(1)
+
+
+def _quotient(a: int, b: int) -> Decimal:
+    """``a / b`` in decimal, exact to 28 significant digits however large ``a`` is (a float
+    would overflow past 1e308).
+
+    >>> f"{_quotient(213, 4):.4g}", f"{_quotient(10**400 + 1, 4):.4g}"
+    ('53.25', '2.500e+399')
+    """
+    with localcontext() as ctx:
+        ctx.prec = 28
+        return Decimal(a) / Decimal(b)
+
+
+def ratio(value: float | Fraction, lang: str = "en") -> str:
     """A ratio for display: whole numbers above 100, one decimal below; 倍 in Chinese.
 
-    >>> ratio(3025.0), ratio(5.5887, "zh")
-    ('3,025×', '5.6\xa0倍')
+    >>> ratio(3025.0), ratio(5.5887, "zh"), ratio(Fraction(10**30 + 2, 3))
+    ('3,025×', '5.6\xa0倍', '333,333,333,333,333,333,333,333,333,334×')
     """
-    number = f"{value:,.0f}" if value >= 100 else f"{value:,.1f}"
+    q = Fraction(value)  # exact, also for huge counts (a float would overflow)
+    if q >= 100:
+        number = f"{round(q):,}"
+    else:
+        tenths = round(q * 10)
+        number = f"{tenths // 10:,}.{tenths % 10}"
     # A no-break space keeps 倍 on the number's line in a narrow table cell.
     return f"{number}\u00a0倍" if _lang(lang) == "zh" else f"{number}×"
 
@@ -596,7 +620,7 @@ def network_totals(result: NetworkResult, lang: str = "en") -> str:
     rows = [
         (t["params"], fmt(result.params, lang)),
         (t["unshared"], fmt(result.params_unshared, lang)),
-        (t["ratio"], ratio(result.sharing_ratio, lang)),
+        (t["ratio"], ratio(_ratio_of(result), lang)),
         (t["macs"], fmt(result.macs, lang)),
         (t["flops"], fmt(2 * result.macs, lang)),
         *(
@@ -659,7 +683,7 @@ def overview_table(
                     str(layers),
                     fmt(result.params, lang),
                     fmt(result.params_unshared, lang),
-                    ratio(result.sharing_ratio, lang),
+                    ratio(_ratio_of(result), lang),
                     fmt(result.macs, lang),
                 )
             )

@@ -8,23 +8,42 @@ A spec is a short YAML file with PyTorch-like names::
       - {type: conv, name: C1, out_channels: 6, kernel_size: 5}
 
 Every problem is reported as a :class:`SpecError` that names the file, the layer (its
-position and name) and what is wrong. Only YAML's safe loader is used.
+position and name) and what is wrong, in English or Chinese (``error.message("zh")``).
+
+A spec is data, never code: only YAML's safe loader is used, anchors and aliases are refused,
+and every size is bounded (:data:`LIMITS`): the file, the nesting, the number of values, of
+layers, of digits, every integer and every text. Every field is type-checked, and text fields
+refuse control characters.
 """
 
 from __future__ import annotations
 
+import reprlib
+import unicodedata
+from collections.abc import Callable, Hashable
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from ._errors import SpecError
-from ._network import ACTIVATIONS, Layer, Network, NetworkResult, NetworkShapeError, analyse
+from ._errors import Bilingual, NetworkShapeError, SpecError
+from ._network import ACTIVATIONS, Layer, Network, NetworkResult, analyse
 
-__all__ = ["LAYER_FIELDS", "TOP_LEVEL_FIELDS", "check_spec", "load_spec", "parse_spec"]
+__all__ = ["LAYER_FIELDS", "LIMITS", "TOP_LEVEL_FIELDS", "check_spec", "load_spec", "parse_spec"]
 
-_INT = "a positive integer"
-_PAIR = "a positive integer or a pair of positive integers [height, width]"
+#: Bounds on what a spec may hold; each one exceeded is a clear error, never a long wait.
+LIMITS: dict[str, int] = {
+    "file_bytes": 1_000_000,
+    "yaml_depth": 40,
+    "yaml_values": 200_000,
+    "number_digits": 30,
+    "layers": 2_000,
+    "block_depth": 12,
+    "integer": 1_000_000,
+    "published": 10**15,
+    "name_chars": 200,
+    "text_chars": 10_000,
+}
 
 #: type -> (required fields, optional fields)
 LAYER_FIELDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
@@ -56,6 +75,7 @@ TOP_LEVEL_FIELDS: dict[str, str] = {
     "layers": "the list of layers",
 }
 
+#: layer field -> its kind, a key of ``_CHECKS`` ("layers": a nested list of layers)
 _KINDS: dict[str, str] = {
     "out_channels": "int",
     "in_channels": "int",
@@ -74,144 +94,317 @@ _KINDS: dict[str, str] = {
 }
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
-    """The safe loader, refusing a key written twice in one mapping."""
+# Reading YAML, bounded.
 
 
-def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode) -> dict[Any, Any]:
+class _Refused(yaml.MarkedYAMLError):
+    """A YAML construct a spec may not use, with a message code for :class:`SpecError`."""
+
+    def __init__(self, code: str, mark: yaml.Mark | None, **fields: Any) -> None:
+        super().__init__(problem=code, problem_mark=mark)
+        self.code = code
+        self.fields = fields
+
+
+class _SpecLoader(yaml.SafeLoader):
+    """The safe loader, bounded: no aliases, a depth and a count of values, short numbers,
+    hashable keys written once."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._depth = 0
+        self._values = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        event = self.peek_event()  # type: ignore[no-untyped-call]
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+            raise _Refused("yaml_alias", event.start_mark)
+        self._values += 1
+        if self._values > LIMITS["yaml_values"]:
+            raise _Refused("yaml_too_many", event.start_mark, limit=f"{LIMITS['yaml_values']:,}")
+        self._depth += 1
+        if self._depth > LIMITS["yaml_depth"]:
+            raise _Refused("yaml_too_deep", event.start_mark, limit=LIMITS["yaml_depth"])
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        if node.tag.endswith((":int", ":float")) and isinstance(node.value, str):
+            digits = sum(ch.isdigit() for ch in node.value)
+            if digits > LIMITS["number_digits"]:
+                raise _Refused("yaml_long_number", node.start_mark, limit=LIMITS["number_digits"])
+        try:
+            return super().construct_object(node, deep)
+        except (ValueError, TypeError, OverflowError) as e:
+            # e.g. a date that does not exist (2024-13-45), read by the timestamp constructor
+            raise _Refused("yaml_bad_value", node.start_mark, problem=type(e).__name__) from e
+
+
+def _construct_mapping(loader: _SpecLoader, node: yaml.MappingNode) -> dict[Any, Any]:
     seen: set[Any] = set()
     for key_node, _ in node.value:
         key = loader.construct_object(key_node)
+        if isinstance(key_node, yaml.CollectionNode) or not isinstance(key, Hashable):
+            kind = "a list" if isinstance(key_node, yaml.SequenceNode) else "a mapping"
+            zh = "列表" if isinstance(key_node, yaml.SequenceNode) else "映射"
+            raise _Refused("yaml_bad_key", key_node.start_mark, value=Bilingual(kind, zh))
         if key in seen:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"the key {key!r} is written twice", key_node.start_mark
-            )
+            raise _Refused("yaml_duplicate_key", key_node.start_mark, key=_short(key))
         seen.add(key)
     return dict(loader.construct_pairs(node))
 
 
-_UniqueKeyLoader.add_constructor(
-    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
-    _construct_mapping,
-)
+_SpecLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def _read_yaml(path: Path, file: str) -> object:
+    try:
+        with path.open("rb") as f:
+            raw = f.read(LIMITS["file_bytes"] + 1)
+    except OSError as e:
+        raise SpecError("file_unreadable", file=file, reason=e.strerror or type(e).__name__) from e
+    if len(raw) > LIMITS["file_bytes"]:
+        raise SpecError("file_too_large", file=file, limit=f"{LIMITS['file_bytes']:,}")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise SpecError("not_utf8", file=file, byte=f"0x{raw[e.start]:02x}", offset=e.start) from e
+    loader = _SpecLoader(text)
+    try:
+        return loader.get_single_data()
+    except _Refused as e:
+        raise SpecError(e.code, file=file, layer=_line(e.problem_mark), **e.fields) from e
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None) or getattr(e, "context_mark", None)
+        problem = getattr(e, "problem", None) or type(e).__name__
+        raise SpecError("yaml_invalid", file=file, layer=_line(mark), problem=problem) from e
+    except RecursionError as e:  # pragma: no cover - the depth limit comes first
+        raise SpecError("yaml_too_deep", file=file, limit=LIMITS["yaml_depth"]) from e
+    finally:
+        loader.dispose()
+
+
+def _line(mark: yaml.Mark | None) -> str | None:
+    return f"line {mark.line + 1}, column {mark.column + 1}" if mark else None
+
+
+# Describing values in messages: short, escaped, never a huge or recursive repr.
+
+
+class _Repr(reprlib.Repr):
+    def __init__(self) -> None:
+        super().__init__()
+        self.maxlevel, self.maxstring, self.maxother = 3, 60, 60
+        self.maxlist = self.maxdict = self.maxtuple = self.maxset = 6
+
+    def repr_int(self, x: int, level: int) -> str:
+        if x.bit_length() > 64:
+            return f"<about {int(x.bit_length() * 0.30103) + 1} digits>"
+        return repr(x)
+
+    def repr_str(self, x: str, level: int) -> str:
+        return ascii(x[: self.maxstring]) if not x.isprintable() else super().repr_str(x, level)
+
+
+_SHORT = _Repr()
+
+
+def _short(v: object) -> str:
+    return _SHORT.repr(v)
+
+
+def _describe(v: object) -> Bilingual:
+    if isinstance(v, bool):
+        return Bilingual(f"{str(v).lower()} (a boolean)", f"{str(v).lower()}（布尔值）")
+    if isinstance(v, float):
+        return Bilingual(f"{v} (not an integer)", f"{v}（不是整数）")
+    if v is None:
+        return Bilingual("nothing", "空值")
+    text = _short(v)
+    return Bilingual(text, text)
 
 
 def _is_int(v: object) -> bool:
     return isinstance(v, int) and not isinstance(v, bool)
 
 
-def _describe(v: object) -> str:
-    if isinstance(v, bool):
-        return f"{str(v).lower()} (a boolean)"
-    if isinstance(v, float):
-        return f"{v} (not an integer)"
+# Text fields.
+
+_BIDI = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f")
+
+
+def _check_text(c: _Checker, key: str, v: object, *, line: bool, where: str | None = None) -> str:
+    """Refuse control characters (line breaks too in a one-line text) and over-long text."""
+    assert isinstance(v, str)
+    limit = LIMITS["name_chars" if line else "text_chars"]
+    if len(v) > limit:
+        raise c.fail("text_too_long", where, key=key, limit=f"{limit:,}")
+    for ch in v:
+        if ch in "\n\t" and not line:
+            continue
+        cat = unicodedata.category(ch)
+        if cat in ("Cc", "Cs", "Zl", "Zp") or ch in _BIDI:
+            raise c.fail("text_control", where, key=key, char=f"U+{ord(ch):04X}")
+    return v
+
+
+def _bilingual(c: _Checker, key: str, v: object, *, line: bool, plain: bool) -> None:
+    """``{zh: text, en: text}`` (either may be left out), or plain text where ``plain``."""
+    if plain and isinstance(v, str):
+        _check_text(c, key, v, line=line)
+        return
+    if not (
+        isinstance(v, dict)
+        and all(isinstance(k, str) for k in v)
+        and set(v) <= {"zh", "en"}
+        and all(isinstance(t, str) for t in v.values())
+    ):
+        raise c.fail("bad_text" if plain else "bad_bilingual", key=key, value=_describe(v))
+    for lang, text in v.items():
+        _check_text(c, f"{key}.{lang}", text, line=line)
+
+
+# Layer fields, by kind: each check raises, or returns the value as the Layer holds it.
+
+
+def _check_int(c: _Checker, key: str, v: object, where: str) -> object:
+    if not _is_int(v) or v < 1:  # type: ignore[operator]
+        raise c.fail("not_positive", where, name=key, value=_describe(v))
+    c.bounded(key, v, where)
+    return v
+
+
+def _check_pair(c: _Checker, key: str, v: object, where: str, minimum: int = 1) -> object:
+    items: list[object] = v if isinstance(v, list) else [v]
+    ok = not isinstance(v, list) or len(v) == 2
+    if not ok or not all(_is_int(i) and i >= minimum for i in items):  # type: ignore[operator]
+        code = "bad_pair_spec" if minimum else "bad_pair_spec0"
+        raise c.fail(code, where, name=key, value=_describe(v))
+    for i in items:
+        c.bounded(key, i, where)
+    return tuple(v) if isinstance(v, list) else v
+
+
+def _check_padding(c: _Checker, key: str, v: object, where: str) -> object:
     if isinstance(v, str):
-        return repr(v)
-    if v is None:
-        return "nothing"
-    return repr(v)
+        if v not in ("valid", "same"):
+            raise c.fail("bad_padding", where, value=_describe(v))
+        return v
+    return _check_pair(c, key, v, where, minimum=0)
+
+
+def _check_bool(c: _Checker, key: str, v: object, where: str) -> object:
+    if not isinstance(v, bool):
+        raise c.fail("not_bool", where, name=key, value=_describe(v))
+    return v
+
+
+def _check_table(c: _Checker, key: str, v: object, where: str) -> object:
+    if not isinstance(v, list) or not all(
+        isinstance(row, list) and row and all(_is_int(i) and i >= 0 for i in row) for row in v
+    ):
+        raise c.fail("bad_connections", where)
+    for i, row in enumerate(v):
+        for j in row:
+            c.bounded(f"{key}[{i}]", j, where)
+        if len(set(row)) != len(row):
+            raise c.fail("connections_repeat", where, index=i)
+    return v
+
+
+#: kind -> check(checker, field, value, where) returning the value as the Layer holds it
+_CHECKS: dict[str, Callable[[_Checker, str, object, str], object]] = {
+    "int": _check_int,
+    "pair": _check_pair,
+    "padding": _check_padding,
+    "bool": _check_bool,
+    "table": _check_table,
+}
 
 
 class _Checker:
     def __init__(self, file: str) -> None:
         self.file = file
         self.where: dict[str, str] = {}
+        self.count = 0
 
-    def fail(self, problem: str, layer: str | None = None) -> SpecError:
-        return SpecError(problem, file=self.file, layer=layer)
+    def fail(self, code: str, layer: str | None = None, **fields: Any) -> SpecError:
+        return SpecError(code, file=self.file, layer=layer, **fields)
 
-    def value(self, key: str, v: object, where: str) -> None:
+    def bounded(self, key: str, v: object, where: str | None = None) -> None:
+        limit = LIMITS["integer"]
+        if _is_int(v) and v > limit:  # type: ignore[operator]
+            raise self.fail("too_large", where, name=key, limit=f"{limit:,}", value=_describe(v))
+
+    def value(self, key: str, v: object, where: str) -> object:
+        """Check one layer field by its kind; returns the value as the Layer holds it."""
         kind = _KINDS.get(key)
-        if kind == "int":
-            if not _is_int(v) or v < 1:  # type: ignore[operator]
-                raise self.fail(f"{key} must be {_INT}, got {_describe(v)}", where)
-        elif kind in ("pair", "padding"):
-            minimum = 0 if kind == "padding" else 1
-            if kind == "padding" and isinstance(v, str):
-                if v not in ("valid", "same"):
-                    raise self.fail(
-                        f"padding must be an integer, a pair, 'valid' or 'same', got {v!r}", where
-                    )
-                return
-            items: list[object] = v if isinstance(v, list) else [v]
-            ok = not isinstance(v, list) or len(v) == 2
-            if not ok or not all(isinstance(i, int) and _is_int(i) and i >= minimum for i in items):
-                what = _PAIR if minimum else _PAIR.replace("positive", "non-negative")
-                raise self.fail(f"{key} must be {what}, got {_describe(v)}", where)
-        elif kind == "bool":
-            if not isinstance(v, bool):
-                raise self.fail(f"{key} must be true or false, got {_describe(v)}", where)
-        elif kind == "table":
-            if not isinstance(v, list) or not all(
-                isinstance(row, list) and row and all(_is_int(i) and i >= 0 for i in row)
-                for row in v
-            ):
-                raise self.fail(
-                    "connections must be a list, one entry per output channel, of non-empty "
-                    "lists of input channel indices (0, 1, ...)",
-                    where,
-                )
-            for i, row in enumerate(v):
-                if len(set(row)) != len(row):
-                    raise self.fail(f"connections[{i}] lists an input channel twice", where)
+        check = _CHECKS.get(kind) if kind else None
+        return check(self, key, v, where) if check else v
 
-    def layers(self, raw: object, path: str) -> tuple[Layer, ...]:
+    def layers(self, raw: object, path: str, depth: int = 0) -> tuple[Layer, ...]:
+        if depth > LIMITS["block_depth"]:
+            raise self.fail("too_deep", path, limit=LIMITS["block_depth"])
         if not isinstance(raw, list) or not raw:
-            raise self.fail(f"{path} must be a non-empty list of layers")
-        return tuple(self.layer(item, f"{path}[{i}]") for i, item in enumerate(raw))
+            raise self.fail("bad_layers", path=path)
+        return tuple(self.layer(item, f"{path}[{i}]", depth) for i, item in enumerate(raw))
 
-    def layer(self, raw: object, path: str) -> Layer:
+    def layer(self, raw: object, path: str, depth: int = 0) -> Layer:
+        self.count += 1
+        if self.count > LIMITS["layers"]:
+            raise self.fail("too_many_layers", path, limit=f"{LIMITS['layers']:,}")
         if not isinstance(raw, dict):
-            raise self.fail(
-                f"each layer must be a mapping such as {{type: conv, ...}}, got {_describe(raw)}",
-                path,
-            )
+            raise self.fail("layer_not_mapping", path, value=_describe(raw))
         name = raw.get("name")
-        if name is not None and not isinstance(name, str | int):
-            raise self.fail(f"name must be text, got {_describe(name)}", path)
+        if name is not None and not (isinstance(name, str) or _is_int(name)):
+            raise self.fail("bad_layer_name", path, value=_describe(name))
+        if _is_int(name):
+            self.bounded("name", name, path)
         name = str(name) if name is not None else path
+        _check_text(self, "name", name, line=True, where=path)
         where = f"{path} ({name})" if name != path else path
         if name in self.where:
-            raise self.fail(f"the name {name!r} is already used by {self.where[name]}", where)
+            raise self.fail("name_taken", where, name=_short(name), other=self.where[name])
         self.where[name] = where
         t = raw.get("type")
         if t is None:
-            raise self.fail("missing field 'type'", where)
-        if t not in LAYER_FIELDS:
+            raise self.fail("missing_type", where)
+        if not isinstance(t, str) or t not in LAYER_FIELDS:
             known = ", ".join(sorted(LAYER_FIELDS))
-            raise self.fail(f"unknown layer type {t!r}; known types: {known}", where)
+            raise self.fail("unknown_type", where, type=_short(t), known=known)
         required, optional = LAYER_FIELDS[t]
         for key in required:
             if key not in raw:
-                raise self.fail(f"a {t} layer needs the field '{key}'", where)
+                raise self.fail("missing_field", where, type=t, key=key)
         allowed = {"type", "name", *required, *optional}
         for key in raw:
             if key not in allowed:
                 fields = ", ".join(sorted(allowed - {"type", "name"})) or "none"
-                raise self.fail(f"unknown field {key!r} for a {t} layer (fields: {fields})", where)
+                raise self.fail("unknown_field", where, key=_short(key), type=t, fields=fields)
         args: dict[str, object] = {}
         for key, v in raw.items():
-            if key in ("type", "name", "body", "shortcut"):
+            if key in ("type", "name") or _KINDS.get(key) == "layers":
                 continue
-            self.value(key, v, where)
-            args[key] = tuple(v) if isinstance(v, list) and key != "connections" else v
+            args[key] = self.value(key, v, where)
         if "connections" in args:
             table = args["connections"]
             assert isinstance(table, list)
             if len(table) != raw["out_channels"]:
                 raise self.fail(
-                    f"connections has {len(table)} entries but out_channels is "
-                    f"{raw['out_channels']}",
-                    where,
+                    "connections_count", where, count=len(table), out_channels=raw["out_channels"]
                 )
             if raw.get("groups", 1) != 1:
-                raise self.fail("connections and groups cannot be used together", where)
+                raise self.fail("connections_groups", where)
         body: tuple[Layer, ...] = ()
         shortcut: tuple[Layer, ...] = ()
         if t == "residual":
-            body = self.layers(raw["body"], f"{path}.body")
+            body = self.layers(raw["body"], f"{path}.body", depth + 1)
             short = raw.get("shortcut")
-            shortcut = () if short in (None, []) else self.layers(short, f"{path}.shortcut")
+            shortcut = (
+                () if short in (None, []) else self.layers(short, f"{path}.shortcut", depth + 1)
+            )
         return Layer(type=t, name=name, args=args, body=body, shortcut=shortcut)
 
 
@@ -231,31 +424,30 @@ a pair of positive integers [height, width], got 5.5 (not an integer)
     """
     c = _Checker(file)
     if not isinstance(data, dict):
-        raise c.fail("a spec must be a mapping with at least name, input and layers")
+        raise c.fail("not_mapping")
     for key in data:
         if key not in TOP_LEVEL_FIELDS:
-            raise c.fail(f"unknown top-level field {key!r} (fields: {', '.join(TOP_LEVEL_FIELDS)})")
+            fields = ", ".join(TOP_LEVEL_FIELDS)
+            raise c.fail("unknown_top_field", key=_short(key), fields=fields)
     for key in ("name", "input", "layers"):
         if key not in data:
-            raise c.fail(f"missing top-level field '{key}'")
+            raise c.fail("missing_top_field", key=key)
     name = data["name"]
     if not isinstance(name, str) or not name.strip():
-        raise c.fail(f"name must be non-empty text, got {_describe(name)}")
+        raise c.fail("bad_name", value=_describe(name))
+    _check_text(c, "name", name, line=True)
     shape = data["input"]
     if not (
         isinstance(shape, list) and len(shape) == 3 and all(_is_int(d) and d >= 1 for d in shape)
     ):
-        raise c.fail(
-            f"input must be [channels, height, width], three positive integers, "
-            f"got {_describe(shape)}"
-        )
-    for key in ("title", "summary", "conventions"):
-        if key in data and not (
-            isinstance(data[key], dict)
-            and set(data[key]) <= {"zh", "en"}
-            and all(isinstance(v, str) for v in data[key].values())
-        ):
-            raise c.fail(f"{key} must be a mapping {{zh: text, en: text}}")
+        raise c.fail("bad_input", value=_describe(shape))
+    for d in shape:
+        c.bounded("input", d)
+    _bilingual(c, "title", data.get("title", {}), line=True, plain=False)
+    for key in ("summary", "conventions"):
+        _bilingual(c, key, data.get(key, {}), line=False, plain=False)
+    if "source" in data:
+        _bilingual(c, "source", data["source"], line=False, plain=True)
     published = data.get("published")
     if published is not None:
         if not isinstance(published, dict) or not set(published) <= {
@@ -263,12 +455,14 @@ a pair of positive integers [height, width], got 5.5 (not an integer)
             "connections",
             "source",
         }:
-            raise c.fail("published must be a mapping with params, connections and source")
+            raise c.fail("bad_published", value=_describe(published))
         if "source" not in published:
-            raise c.fail("published needs a source (where the figures are published)")
+            raise c.fail("published_no_source")
+        _bilingual(c, "published.source", published["source"], line=False, plain=True)
         for key in ("params", "connections"):
-            if key in published and not (_is_int(published[key]) and published[key] >= 0):
-                raise c.fail(f"published.{key} must be a whole number, got {published[key]!r}")
+            v = published.get(key, 0)
+            if not (_is_int(v) and 0 <= v <= LIMITS["published"]):
+                raise c.fail("published_not_whole", key=key, value=_describe(v))
     layers = c.layers(data["layers"], "layers")
     meta = {k: v for k, v in data.items() if k not in ("name", "input", "layers")}
     return Network(
@@ -288,16 +482,19 @@ def check_spec(net: Network, file: str = "<spec>") -> NetworkResult:
     try:
         result = analyse(net)
     except NetworkShapeError as e:
-        raise SpecError(e.problem, file=file, layer=net.locations.get(e.layer, e.layer)) from e
+        where = net.locations.get(e.layer, e.layer)
+        raise SpecError(e.code, file=file, layer=where, **e.fields) from e
     published = net.meta.get("published")
     if isinstance(published, dict):
         for key in ("params", "connections"):
             computed = getattr(result, key)
             if key in published and published[key] != computed:
                 raise SpecError(
-                    f"published.{key}: the spec publishes {published[key]:,} but its layers add "
-                    f"up to {computed:,} (check the layers, or the published figure)",
+                    "published_mismatch",
                     file=file,
+                    key=key,
+                    published=f"{published[key]:,}",
+                    computed=f"{computed:,}",
                 )
     return result
 
@@ -313,17 +510,7 @@ def load_spec(path: str | Path) -> NetworkResult:
     89856
     >>> os.unlink(f.name)
     """
-    p = Path(path)
     file = str(path)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except OSError as e:
-        raise SpecError(f"cannot read the file: {e.strerror}", file=file) from e
-    try:
-        data = yaml.load(text, Loader=_UniqueKeyLoader)
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None) or getattr(e, "context_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else None
-        problem = getattr(e, "problem", None) or str(e)
-        raise SpecError(f"not valid YAML: {problem}", file=file, layer=where) from e
+    file = file if file.isprintable() else ascii(file)
+    data = _read_yaml(Path(path), file)
     return check_spec(parse_spec(data, file), file)

@@ -210,8 +210,10 @@ def discover(docs_dir: str | Path) -> list[Spec]:
     folder = Path(docs_dir) / SPEC_DIR
     specs = []
     for path in sorted(folder.glob("*")):
-        if path.suffix == ".yml":
-            raise _error(f"{_display(path)}: name the file *.yaml (not .yml) so it is found")
+        if path.suffix.lower() in (".yml", ".yaml") and path.suffix != ".yaml":
+            raise _error(
+                f"{_display(path)}: name the file *.yaml (not {path.suffix}) so it is found"
+            )
         if path.suffix != ".yaml" or not path.is_file():
             continue
         specs.append(Spec(path.stem, path, _display(path), _cached_network(path)))

@@ -359,12 +359,13 @@ def test_broken_spec_is_refused(
         assert fragment in message, message
 
 
-def test_yml_extension_is_refused(tmp_path: Path) -> None:
-    """A spec saved as .yml would be silently ignored: the build says so instead."""
+@pytest.mark.parametrize("suffix", [".yml", ".YAML", ".Yml"])
+def test_yml_extension_is_refused(tmp_path: Path, suffix: str) -> None:
+    """A spec saved as .yml or .YAML would be silently ignored: the build says so instead."""
     folder = tmp_path / "docs" / "architectures"
     folder.mkdir(parents=True)
-    (folder / "my-net.yml").write_text("name: x\n", encoding="utf-8")
-    with pytest.raises(PluginError, match=r"my-net\.yml: name the file \*\.yaml"):
+    (folder / f"my-net{suffix}").write_text("name: x\n", encoding="utf-8")
+    with pytest.raises(PluginError, match=rf"my-net\{suffix}: name the file \*\.yaml"):
         hook.discover(tmp_path / "docs")
 
 

@@ -113,3 +113,34 @@ def test_check_compares_published_figures(
     assert "published.params: the spec publishes 157 but its layers add up to 156" in (
         capsys.readouterr().err
     )
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["0x20", "３２", "32,３２", "1_000", "0b11", "1e3", "32,32,32", "", "+", "1" * 501],
+)
+def test_layer_refuses_what_the_calculator_refuses(
+    value: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Only ASCII decimal digits (the calculator's /^[+-]?\\d+$/): 0x20 is not the pair (0, 20),
+    full-width digits are not 32, and a usage error (exit 2) says so, without a traceback."""
+    for flag in ("--input", "--in-channels"):
+        args = {"--input": "32", "--in-channels": "3", "--filters": "4", "--kernel": "3"}
+        args[flag] = value
+        with pytest.raises(SystemExit) as info:
+            main(["layer", *(x for kv in args.items() for x in kv)])
+        assert info.value.code == 2
+        assert "expected an integer" in capsys.readouterr().err
+
+
+def test_layer_with_a_400_digit_input(capsys: pytest.CaptureFixture[str]) -> None:
+    """Huge sizes stay exact: integer arithmetic, no float overflow in the unused-input note or
+    the derivation. 10**400 + 2 with kernel 3, stride 2: (10**400 - 1) // 2 + 1 outputs per
+    axis, and the last input row and column unused (10**400 - 1 is odd)."""
+    n = 10**400 + 2
+    assert main(["layer", "--input", str(n), "--in-channels", "1", "--filters", "1",
+                 "--kernel", "3", "--stride", "2", "--derivation"]) == 0  # fmt: skip
+    out = capsys.readouterr().out
+    side = (n - 3) // 2 + 1
+    assert f"{side * side * (3 * 3 + 1):,}" in out
+    assert "5.000e+399" in out  # (10**400 - 1) / 2, to four digits
