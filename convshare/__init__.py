@@ -12,6 +12,7 @@ from ._conv import Axis, ConvResult, conv2d
 from ._errors import ConvShareError, GeometryError, NetworkShapeError, SpecError
 from ._figures import network_figure, overview_figure
 from ._glossary import Term, glossary_markdown, load_glossary
+from ._intuition import intuition_figure
 from ._measurements import (
     Measurement,
     MeasurementRow,
@@ -58,6 +59,7 @@ __all__ = [
     "derivation",
     "fmt",
     "glossary_markdown",
+    "intuition_figure",
     "layer_table",
     "load_glossary",
     "load_measurements",
