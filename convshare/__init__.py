@@ -14,6 +14,7 @@ from ._figures import network_figure, overview_figure
 from ._glossary import Term, glossary_markdown, load_glossary
 from ._intuition import intuition_figure
 from ._measurements import (
+    DataError,
     Measurement,
     MeasurementRow,
     load_measurements,
@@ -41,6 +42,7 @@ __all__ = [
     "Axis",
     "ConvResult",
     "ConvShareError",
+    "DataError",
     "GeometryError",
     "Layer",
     "LayerResult",

@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from ._errors import SpecError
+from ._measurements import DataError
 from ._render import _lang
 
 __all__ = ["Term", "glossary_markdown", "load_glossary"]
@@ -55,11 +55,11 @@ class Glossary:
 def _term(data: Any, file: str) -> Term:
     fields = {"zh", "en", "def_zh", "def_en"}
     if not isinstance(data, dict) or not fields <= set(data) <= fields | {"zh_alt"}:
-        raise SpecError(f"a term needs the fields {sorted(fields)}, zh_alt optional", file=file)
+        raise DataError(f"a term needs the fields {sorted(fields)}, zh_alt optional", file=file)
     alts = []
     for alt in data.get("zh_alt", []):
         if not isinstance(alt, dict) or not isinstance(alt.get("term"), str):
-            raise SpecError(f"{data['zh']}: each zh_alt needs a 'term'", file=file)
+            raise DataError(f"{data['zh']}: each zh_alt needs a 'term'", file=file)
         where = alt.get("where")
         alts.append((alt["term"], where if isinstance(where, dict) else None))
     zh, en, def_zh, def_en = (str(data[k]) for k in ("zh", "en", "def_zh", "def_en"))
@@ -67,11 +67,14 @@ def _term(data: Any, file: str) -> Term:
 
 
 def load_glossary(path: str | Path) -> Glossary:
-    """The glossary file's sections and terms; a bad file raises ``SpecError``."""
+    """The glossary file's sections and terms; a bad file raises ``DataError``."""
     file = str(path)
-    data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    try:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as error:
+        raise DataError(f"cannot read the glossary: {error}", file=file) from error
     if not isinstance(data, dict) or not isinstance(data.get("sections"), list):
-        raise SpecError("expected a mapping with a list of sections", file=file)
+        raise DataError("expected a mapping with a list of sections", file=file)
     sections = tuple(
         (dict(section["title"]), tuple(_term(t, file) for t in section["terms"]))
         for section in data["sections"]

@@ -19,12 +19,12 @@ _COLOURS = ("#3949ab", "#e65100", "#2e7d32")
 _WIDTH, _HEIGHT = 330, 214
 _CELL, _FCELL = 20, 13
 
-_TEXT = {
+_FILTERS = ("W₁", "W₂", "W₃")
+_TEXT: dict[str, dict[str, str]] = {
     "zh": {
         "shared": "共享：一个滤波器用在每个位置",
         "unshared": "不共享：每个位置一个滤波器",
         "filter": "滤波器 W",
-        "filters": ("W₁", "W₂", "W₃"),
         "more": "……共 {n} 个",
         "input": "输入 {h}×{w}",
         "count_shared": "参数量：{k} × ({f} + 1) = {p}",
@@ -41,7 +41,6 @@ _TEXT = {
         "shared": "Shared: one filter at every position",
         "unshared": "Unshared: one filter per position",
         "filter": "filter W",
-        "filters": ("W₁", "W₂", "W₃"),
         "more": "… {n} in all",
         "input": "input {h}×{w}",
         "count_shared": "parameters: {k} × ({f} + 1) = {p}",
@@ -120,7 +119,7 @@ def _panel(r: ConvResult, shared: bool, lang: str, uid: str, caption: str) -> st
             f"{html.escape(t['filter'])}</text>"
         )
     else:
-        for i, name in enumerate(t["filters"]):
+        for i, name in enumerate(_FILTERS):
             fy = y0 + i * (kh * _FCELL + 7)
             out.append(_window(fx, fy, kh, kw, _FCELL, _COLOURS[i], i))
             out.append(

@@ -13,16 +13,25 @@ from pathlib import Path
 
 import yaml
 
-from ._errors import SpecError
 from ._render import _lang
 
 __all__ = [
+    "DataError",
     "Measurement",
     "MeasurementRow",
     "load_measurements",
     "measurement_source",
     "measurement_table",
 ]
+
+
+class DataError(ValueError):
+    """A bad site data file (measurements, glossary): names the file, the entry and the problem."""
+
+    def __init__(self, problem: str, *, file: str) -> None:
+        self.file = file
+        self.problem = problem
+        super().__init__(f"{file}: {problem}")
 
 
 @dataclass(frozen=True)
@@ -63,14 +72,14 @@ def _text(value: object, file: str, where: str) -> dict[str, str]:
         and all(isinstance(v, str) and v.strip() for v in value.values())
     ):
         return {str(k): str(v) for k, v in value.items()}
-    raise SpecError(f"{where} must be a text or a mapping with 'zh' and 'en' texts", file=file)
+    raise DataError(f"{where} must be a text or a mapping with 'zh' and 'en' texts", file=file)
 
 
 def _positive(value: object, file: str, where: str) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
-        raise SpecError(f"{where} must be a positive number, got {value!r}", file=file)
+        raise DataError(f"{where} must be a positive number, got {value!r}", file=file)
     if not math.isfinite(value):
-        raise SpecError(f"{where} must be finite, got {value!r}", file=file)
+        raise DataError(f"{where} must be finite, got {value!r}", file=file)
     return float(value)
 
 
@@ -81,15 +90,15 @@ _ROW_FIELDS = {"layer", *_NUMBERS}
 
 def _entry(name: str, data: object, file: str) -> Measurement:
     if not isinstance(data, dict) or set(data) != _FIELDS:
-        raise SpecError(f"{name}: needs exactly the fields {sorted(_FIELDS)}", file=file)
+        raise DataError(f"{name}: needs exactly the fields {sorted(_FIELDS)}", file=file)
     rows = data["rows"]
     if not isinstance(rows, list) or not rows:
-        raise SpecError(f"{name}.rows must be a non-empty list", file=file)
+        raise DataError(f"{name}.rows must be a non-empty list", file=file)
     parsed = []
     for i, row in enumerate(rows):
         where = f"{name}.rows[{i}]"
         if not isinstance(row, dict) or set(row) != _ROW_FIELDS:
-            raise SpecError(f"{where}: needs exactly the fields {sorted(_ROW_FIELDS)}", file=file)
+            raise DataError(f"{where}: needs exactly the fields {sorted(_ROW_FIELDS)}", file=file)
         parsed.append(
             MeasurementRow(
                 layer=_text(row["layer"], file, f"{where}.layer"),
@@ -108,14 +117,14 @@ def _entry(name: str, data: object, file: str) -> Measurement:
 
 
 def load_measurements(path: str | Path) -> dict[str, Measurement]:
-    """The measurements of a YAML data file, by name; a bad file raises ``SpecError``."""
+    """The measurements of a YAML data file, by name; a bad file raises ``DataError``."""
     file = str(path)
     try:
         data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as error:
-        raise SpecError(f"cannot read measurements: {error}", file=file) from error
+        raise DataError(f"cannot read measurements: {error}", file=file) from error
     if not isinstance(data, dict) or not data:
-        raise SpecError("expected a mapping of named measurements", file=file)
+        raise DataError("expected a mapping of named measurements", file=file)
     return {str(name): _entry(str(name), entry, file) for name, entry in data.items()}
 
 

@@ -71,10 +71,10 @@ def test_ratio_is_computed_from_the_times() -> None:
 def test_bad_data_file_names_file_entry_and_problem(
     tmp_path: Path, text: str, problem: str
 ) -> None:
-    """A bad data file raises SpecError naming the file and the entry, never a traceback."""
+    """A bad data file raises DataError naming the file and the entry, never a traceback."""
     path = tmp_path / "m.yml"
     path.write_text(text, encoding="utf-8")
-    with pytest.raises(cs.SpecError) as error:
+    with pytest.raises(cs.DataError) as error:
         cs.load_measurements(path)
     assert str(path) in str(error.value) and problem in str(error.value)
 
