@@ -20,7 +20,13 @@ from typing import Any
 from latex2mathml.converter import convert
 from mkdocs.exceptions import PluginError
 
-__all__ = ["render_arithmatex", "render_dollars", "tex_to_mathml"]
+__all__ = [
+    "display_mathml",
+    "render_arithmatex",
+    "render_dollars",
+    "split_relations",
+    "tex_to_mathml",
+]
 
 # A bare "&" (not an entity) in the output means latex2mathml did not understand the input,
 # e.g. an alignment environment; it would also be invalid HTML.
@@ -68,11 +74,88 @@ def tex_to_mathml(tex: str, display: bool = False) -> str:
     )
 
 
-def _wrap(mathml: str, display: bool) -> str:
-    # A wrapper keeps the layout hooks of the site's CSS: centred, scrolling display maths.
+_LEFT_RIGHT = re.compile(r"\\(left|right)(?![A-Za-z])")
+_QUAD = re.compile(r"\s*\\q?quad(?![A-Za-z])\s*")
+# Marks, in split_relations' result, where a new equation of the same line begins.
+_NEXT = "\\qquad"
+
+
+def split_relations(tex: str) -> list[str]:
+    """Split a chain of equalities at its top-level "=" signs: ``a = b = c`` gives
+    ``["a", "= b", "= c"]``.
+
+    An "=" inside braces or between ``\\left`` and ``\\right`` does not split; a formula
+    without a top-level "=" comes back whole.
+
+    >>> split_relations(r"N = \\frac{a=b}{2} = 3")
+    ['N', '= \\\\frac{a=b}{2}', '= 3']
+
+    ``\\quad`` or ``\\qquad`` between two equations is kept as a marker of its own:
+
+    >>> split_relations(r"a = 1, \\qquad b = 2")
+    ['a', '= 1,', '\\\\qquad', 'b', '= 2']
+    """
+    pieces: list[str] = []
+    depth = 0
+    start = 0
+    i = 0
+    while i < len(tex):
+        char = tex[i]
+        if char == "\\":
+            match = _LEFT_RIGHT.match(tex, i)
+            if match:
+                depth += 1 if match.group(1) == "left" else -1
+                i = match.end()
+                continue
+            i += 2  # an escaped character or the first letter of a command
+            continue
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+        elif char == "=" and depth == 0:
+            pieces.append(tex[start:i].strip())
+            start = i
+        i += 1
+        if depth == 0 and (quad := _QUAD.match(tex, i)):
+            # "a = 1, \\qquad b = 2": two equations side by side; the second may wrap too.
+            pieces.append(tex[start:i].strip())
+            pieces.append(_NEXT)
+            i = start = quad.end()
+    pieces.append(tex[start:].strip())
+    if len(pieces) < 2 or not pieces[0]:
+        return [tex.strip()]
+    return [piece for piece in pieces if piece]
+
+
+def display_mathml(tex: str) -> str:
+    """Display maths as HTML: a chain of equalities becomes one ``<math display="block">`` per
+    side, ``a``, ``= b``, ``= c``, in one wrapper.
+
+    The sides stand on one line when the text column is wide enough and wrap otherwise, each
+    line after the first indented and starting with its "=" (site.css). Chromium's MathML
+    never breaks a line by itself, so a long derivation would otherwise run off a phone's
+    screen; no script decides where to break.
+    """
+    pieces = split_relations(tex)
+    if len(pieces) == 1:
+        return f'<div class="maths maths--display">{tex_to_mathml(tex, display=True)}</div>'
+    sides: list[str] = []
+    for before, piece in zip(["", *pieces], pieces, strict=False):
+        if piece != _NEXT:
+            mathml = tex_to_mathml(piece, display=True)
+            if before == _NEXT:
+                mathml = mathml.replace("<math ", '<math class="maths__next" ', 1)
+            sides.append(mathml)
+    chain = "".join(sides)
+    return f'<div class="maths maths--display"><div class="maths__chain">{chain}</div></div>'
+
+
+def _wrap(tex: str, display: bool) -> str:
+    # A wrapper keeps the layout hooks of the site's CSS: centred display maths.
     if display:
-        return f'<div class="maths maths--display">{mathml}</div>'
-    return f'<span class="maths">{mathml}</span>'
+        return display_mathml(tex)
+    return f'<span class="maths">{tex_to_mathml(tex)}</span>'
 
 
 def render_arithmatex(content: str) -> str:
@@ -81,7 +164,7 @@ def render_arithmatex(content: str) -> str:
     def replace(match: re.Match[str]) -> str:
         display = match.group("display") is not None
         tex = html.unescape(match.group("display") if display else match.group("inline"))
-        return _wrap(tex_to_mathml(tex, display), display)
+        return _wrap(tex, display)
 
     return _ARITHMATEX.sub(replace, content)
 
@@ -95,7 +178,7 @@ def render_dollars(text: str) -> str:
     def replace(match: re.Match[str]) -> str:
         display = match.group("display") is not None
         tex = html.unescape(match.group("display") if display else match.group("inline"))
-        return _wrap(tex_to_mathml(tex, display), display)
+        return _wrap(tex, display)
 
     return _DOLLARS.sub(replace, text)
 

@@ -126,6 +126,29 @@ def test_grouped_number_stays_one_mn() -> None:
     assert "<mn>105,705,600</mn>" in maths.tex_to_mathml("105{,}705{,}600", display=True)
 
 
+def test_chain_of_equalities_splits_at_top_level_equals() -> None:
+    """A derivation becomes one <math> per side of each top-level "=", so that a narrow column
+    can wrap it; an "=" inside braces or \\left…\\right does not split."""
+    tex = r"W = \left\lfloor \frac{a = b}{S} \right\rfloor + 1 = \left\lfloor 3 \right\rfloor = 4"
+    assert maths.split_relations(tex) == [
+        "W",
+        r"= \left\lfloor \frac{a = b}{S} \right\rfloor + 1",
+        r"= \left\lfloor 3 \right\rfloor",
+        "= 4",
+    ]
+    out = maths.display_mathml(tex)
+    assert out.count("<math ") == 4 and 'class="maths__chain"' in out
+    assert maths.split_relations(r"\frac{1}{2}") == [r"\frac{1}{2}"]
+    single = maths.display_mathml(r"\frac{1}{2}")
+    assert single.count("<math ") == 1 and "maths__chain" not in single
+
+
+def test_second_equation_on_a_line_is_marked() -> None:
+    """An equation after \\qquad is marked as a second one (it may wrap to its own line)."""
+    out = maths.display_mathml(r"a = 1, \qquad b \approx 2 = 3")
+    assert out.count("<math ") == 4 and out.count('class="maths__next"') == 1
+
+
 def test_unsupported_tex_raises() -> None:
     """An alignment environment, which latex2mathml leaves as a bare &, is refused."""
     with pytest.raises(ValueError, match="unsupported"):
