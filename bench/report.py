@@ -76,8 +76,10 @@ _T: dict[str, dict[str, str]] = {
         "over_gzip": "按 gzip 压缩后计算，超过的有 {n} 个。",
         "weight_why": "最重的页面里，{part}占 {size}：{explain}",
         "search_index": "搜索索引",
-        "search_explain": "Material 的搜索在每个页面加载时就下载整个站点（两种语言）的搜索索引，"
-        "而不是等读者打开搜索框。",
+        "search_explain": "读者开始搜索后才下载的、本页语言的搜索索引。",
+        "after_search": "{page}，搜索“{query}”之后",
+        "en_suffix": "（英文）",
+        "lh_uncompressed": "同样的页面不经压缩传输时（比如本地预览）的得分，只作参考，不设目标：",
         "other_explain": "这是这一页最大的组成部分。",
         "kinds": "页面类型",
         "performance": "性能",
@@ -156,8 +158,12 @@ _T: dict[str, dict[str, str]] = {
         "over_gzip": "Counted gzip-compressed, {n} pages are over.",
         "weight_why": "On the heaviest page, the {part} makes up {size}: {explain}",
         "search_index": "search index",
-        "search_explain": "Material's search downloads the whole site's index (both "
-        "languages) as soon as any page loads, not when the reader opens the search box.",
+        "search_explain": "the search index of the page's language, loaded once the reader "
+        "starts a search.",
+        "after_search": "{page}, after searching “{query}”",
+        "en_suffix": " (English)",
+        "lh_uncompressed": "The same pages sent uncompressed (as a local preview sends them), "
+        "for reference, with no target:",
         "other_explain": "it is the largest part of that page.",
         "kinds": "Kind of page",
         "performance": "Performance",
@@ -368,6 +374,24 @@ def weight(lang: str) -> str:
                 f"{part_name} {_kb(size)}",
             ]
         )
+    labels = {
+        w["home"]["path"]: t["home"],
+        "/en/": t["home_en"],
+        w["heaviest"]["path"]: t["heaviest"],
+    }
+    for path, page in (w.get("after_search") or {}).items():
+        part, size = next(iter(page["by_kind"].items()))
+        part_name = t["search_index"] if part == "search index" else part
+        rows.append(
+            [
+                t["after_search"].format(page=labels.get(path, path), query=page["query"]),
+                f"`{path}`",
+                _kb(page["bytes"]),
+                _kb(page["gzip_bytes"]),
+                str(page["requests"]),
+                f"{part_name} {_kb(size)}",
+            ]
+        )
     head = [t["page"], t["path"], t["bytes"], t["gzip"], t["requests"], t["largest"]]
     out = [_table(head, rows, "llrrrl")]
     over = w["pages_over_target"]
@@ -395,21 +419,37 @@ def weight(lang: str) -> str:
 
 
 def lighthouse(lang: str) -> str:
-    """Lighthouse scores per kind of page, the verdict, and the audits that cost points."""
+    """Lighthouse scores per kind of page served gzip-compressed, the verdict, and the audits
+    that cost points; then the same pages served uncompressed, for reference."""
     t, data = _T[lang], _load()
     if data is None:
         return t["missing"]
-    lh = data.get("lighthouse")
+    out = _lighthouse(lang, data, "lighthouse", verdict=True)
+    if data.get("lighthouse_uncompressed"):
+        out += "\n\n" + t["lh_uncompressed"] + "\n\n"
+        out += _lighthouse(lang, data, "lighthouse_uncompressed", verdict=False)
+    return out
+
+
+def _kind_name(lang: str, kind: str) -> str:
+    kinds = _names(lang, "kind_names")
+    base = kind.removesuffix("_en")
+    name = kinds.get(base, base)
+    return name + _T[lang]["en_suffix"] if kind.endswith("_en") else name
+
+
+def _lighthouse(lang: str, data: dict[str, Any], key: str, verdict: bool) -> str:
+    t = _T[lang]
+    lh = data.get(key)
     if not lh or not lh.get("pages"):
         return t["not_run"]
     target = data["targets"]["lighthouse_score"]
-    kinds = _names(lang, "kind_names")
     rows, why = [], []
     for kind, page in lh["pages"].items():
         metrics = page.get("metrics_median", {})
         rows.append(
             [
-                kinds.get(kind, kind),
+                _kind_name(lang, kind),
                 f"`{page['path']}`",
                 str(page["performance"]),
                 str(page["accessibility"]),
@@ -424,7 +464,7 @@ def lighthouse(lang: str) -> str:
                 audits = t["and"].join(f"`{a}`" for a in page["audits_below_0_9"][category])
                 why.append(
                     t["lh_why"].format(
-                        kind=kinds.get(kind, kind),
+                        kind=_kind_name(lang, kind),
                         path=page["path"],
                         category=t[category],
                         score=score,
@@ -434,7 +474,10 @@ def lighthouse(lang: str) -> str:
                 )
     head = [t["kinds"], t["path"], t["performance"], t["accessibility"]]
     head += ["FCP (s)", "LCP (s)", "TBT (ms)"]
-    out = [t["lh_settings"].format(runs=lh["runs"]), _table(head, rows, "llrrrrr")]
+    table = _table(head, rows, "llrrrrr")
+    if not verdict:
+        return table
+    out = [t["lh_settings"].format(runs=lh["runs"]), table]
     worst = min(min(p["performance"], p["accessibility"]) for p in lh["pages"].values())
     by = str(round(target - worst, 2))
     out.append(_verdict(lang, not why, t["lh_target"].format(t=target), by))

@@ -9,8 +9,11 @@ build       cold `mkdocs build --strict` of the whole site (a fresh process and 
             (exec blocks, {{ expressions }}, generated network pages) are replaced by their
             recorded output, with the computing plugins and hooks off (bench/build_site.py).
 serve       `mkdocs serve`: time from saving a page to its new HTML being served.
-weight      bytes the browser loads per page (Chromium, empty cache), every page.
-lighthouse  Lighthouse performance and accessibility scores for each kind of page.
+weight      bytes the browser loads per page (Chromium, empty cache, counted by the server so
+            the search worker is included), every page; the homes and the heaviest page
+            again after a search.
+lighthouse  Lighthouse performance and accessibility scores for each kind of page in each
+            language, served gzip-compressed (as in production) and uncompressed.
 
 Nothing here is a test: the figures describe one machine at one moment; the performance page
 compares them with the project's targets.
@@ -22,6 +25,7 @@ import argparse
 import datetime as dt
 import functools
 import gzip
+import io
 import json
 import os
 import platform
@@ -464,19 +468,54 @@ def base_path(site: Path) -> str:
     return urlsplit(found.group(1)).path.rstrip("/")
 
 
+#: Types a compressing server (GitHub Pages) sends gzip-encoded.
+_COMPRESSIBLE = (".html", ".css", ".js", ".json", ".svg", ".xml", ".txt", ".map")
+
+
 @contextmanager
-def serve_site(site: Path) -> Iterator[str]:
+def serve_site(
+    site: Path, gzipped: bool = False, sent: list[tuple[str, int]] | None = None
+) -> Iterator[str]:
+    """Serve the built site on 127.0.0.1 under its published path.
+
+    gzipped: text files are sent gzip-compressed to clients that accept it (as GitHub Pages
+    does). sent: every response is appended as (path, bytes on the wire, headers included):
+    the server sees what any part of the browser loads, search worker and its scripts included."""
     prefix = base_path(site)
 
     class Handler(SimpleHTTPRequestHandler):
         def send_head(self) -> Any:
+            self._header_bytes = 0
             if not self.path.startswith(prefix + "/"):
                 self.send_error(404)
                 return None
+            path = self.translate_path(self.path)
+            if os.path.isdir(path):
+                path = os.path.join(path, "index.html")
+            accepts = "gzip" in self.headers.get("Accept-Encoding", "")
+            if gzipped and accepts and path.endswith(_COMPRESSIBLE) and os.path.isfile(path):
+                with open(path, "rb") as fd:
+                    body = gzip.compress(fd.read(), 6, mtime=0)
+                self.send_response(200)
+                self.send_header("Content-Type", self.guess_type(path))
+                self.send_header("Content-Encoding", "gzip")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                return io.BytesIO(body)
             return super().send_head()
 
         def translate_path(self, path: str) -> str:
             return super().translate_path(path[len(prefix) :])
+
+        def send_header(self, keyword: str, value: str) -> None:
+            self._header_bytes = getattr(self, "_header_bytes", 0) + len(keyword) + len(value) + 4
+            super().send_header(keyword, value)
+
+        def copyfile(self, source: Any, outputfile: Any) -> None:
+            data = source.read()
+            outputfile.write(data)
+            if sent is not None:
+                sent.append((self.path, len(data) + getattr(self, "_header_bytes", 0)))
 
         def log_message(self, format: str, *args: Any) -> None:
             pass
@@ -507,68 +546,105 @@ def site_pages(site: Path) -> list[str]:
 # Page weight
 
 
-def _kind(url: str, content_type: str) -> str:
-    path = urlsplit(url).path
+def _kind(path: str) -> str:
     if "search_index" in path:
         return "search index"
-    for kind, test in (
-        ("html", "text/html"),
-        ("css", "css"),
-        ("javascript", "javascript"),
-        ("json", "json"),
-        ("image", "image/"),
-        ("font", "font"),
+    if "/workers/" in path or "/lunr/" in path:
+        return "search worker"
+    for kind, suffixes in (
+        ("html", (".html", "/")),
+        ("css", (".css",)),
+        ("javascript", (".js",)),
+        ("json", (".json",)),
+        ("image", (".png", ".jpg", ".svg", ".ico", ".webp")),
+        ("font", (".woff", ".woff2", ".ttf")),
     ):
-        if test in content_type:
+        if path.endswith(suffixes):
             return kind
     return "other"
+
+
+#: A word of every page's language, typed into the search box to load and use the index.
+SEARCH_WORDS = {"zh": "参数共享", "en": "sharing"}
+
+
+def _tally(sent: list[tuple[str, int]]) -> tuple[int, dict[str, int]]:
+    by_kind: dict[str, int] = {}
+    for path, size in sent:
+        kind = _kind(urlsplit(path).path)
+        by_kind[kind] = by_kind.get(kind, 0) + size
+    return sum(by_kind.values()), dict(sorted(by_kind.items(), key=lambda kv: -kv[1]))
+
+
+def _visit(browser: Any, url: str, sent: list[tuple[str, int]], search: str | None) -> int:
+    """Open url in a fresh context (empty cache); with search, type it and wait for results.
+    Returns the number of requests."""
+    context = browser.new_context()
+    page = context.new_page()
+    sent.clear()
+    page.goto(url, wait_until="networkidle")
+    if search is not None:
+        page.keyboard.press("/")
+        page.locator("input.md-search__input").fill(search)
+        page.locator(".md-search-result__item").first.wait_for(state="attached", timeout=60_000)
+        page.wait_for_load_state("networkidle")
+    count = len(sent)
+    context.close()
+    return count
 
 
 def bench_weight(site: Path) -> dict[str, Any]:
     from playwright.sync_api import sync_playwright
 
     pages: dict[str, Any] = {}
-    with serve_site(site) as base, sync_playwright() as playwright:
+    searched: dict[str, Any] = {}
+    plain: list[tuple[str, int]] = []
+    packed: list[tuple[str, int]] = []
+    with (
+        serve_site(site, sent=plain) as base,
+        serve_site(site, gzipped=True, sent=packed) as gz_base,
+        sync_playwright() as playwright,
+    ):
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         for path in site_pages(site):
-            context = browser.new_context()  # an empty cache for every page
-            page = context.new_page()
-            cdp = context.new_cdp_session(page)
-            cdp.send("Network.enable")
-            cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
-            finished: list[Any] = []
-            page.on("requestfinished", lambda request, seen=finished: seen.append(request))
-            page.goto(base + path, wait_until="networkidle")
-            total = compressed = 0
-            by_kind: dict[str, int] = {}
-            for request in finished:
-                sizes = request.sizes()
-                size = sizes["responseBodySize"] + sizes["responseHeadersSize"]
-                response = request.response()
-                if response is None:
-                    continue
-                body = response.body()
-                kind = _kind(request.url, response.headers.get("content-type", ""))
-                by_kind[kind] = by_kind.get(kind, 0) + size
-                total += size
-                compressed += len(gzip.compress(body, 6)) + sizes["responseHeadersSize"]
+            requests = _visit(browser, base + path, plain, None)
+            total, by_kind = _tally(plain)
+            _visit(browser, gz_base + path, packed, None)
+            compressed, _ = _tally(packed)
             pages[path] = {
                 "bytes": total,
                 "gzip_bytes": compressed,
-                "requests": len(finished),
-                "by_kind": dict(sorted(by_kind.items(), key=lambda kv: -kv[1])),
+                "requests": requests,
+                "by_kind": by_kind,
             }
-            context.close()
+        heaviest = max(pages, key=lambda p: pages[p]["bytes"])
+        for path in dict.fromkeys(["/", "/en/", heaviest]):
+            if path not in pages:
+                continue
+            word = SEARCH_WORDS["en" if path.startswith("/en/") else "zh"]
+            requests = _visit(browser, base + path, plain, word)
+            total, by_kind = _tally(plain)
+            _visit(browser, gz_base + path, packed, word)
+            compressed, _ = _tally(packed)
+            searched[path] = {
+                "query": word,
+                "bytes": total,
+                "gzip_bytes": compressed,
+                "requests": requests,
+                "by_kind": by_kind,
+            }
         browser.close()
-    heaviest = max(pages, key=lambda p: pages[p]["bytes"])
     return {
-        "method": "Chromium, empty cache, bytes of every response (body and headers) as sent "
-        "by a local server without compression; gzip_bytes: the same bodies gzip-compressed "
-        "(level 6), as a compressing server such as GitHub Pages sends them",
+        "method": "Chromium, empty cache, bytes of every response (body and headers) as counted "
+        "by the local server, so the search worker and its scripts are included; bytes: sent "
+        "uncompressed; gzip_bytes: served gzip-compressed (level 6) to the same browser, as "
+        "GitHub Pages serves text. after_search: the same page after typing a word into the "
+        "search box and waiting for its results",
         "home": {"path": "/", **pages["/"]},
         "home_en": {"path": "/en/", **pages["/en/"]} if "/en/" in pages else None,
         "heaviest": {"path": heaviest, **pages[heaviest]},
         "pages_over_target": sorted(p for p in pages if pages[p]["bytes"] > TARGETS["page_bytes"]),
+        "after_search": searched,
         "pages": pages,
     }
 
@@ -577,21 +653,28 @@ def bench_weight(site: Path) -> dict[str, Any]:
 # Lighthouse
 
 
-def bench_lighthouse(site: Path, runs: int, weights: dict[str, Any] | None) -> dict[str, Any]:
+def bench_lighthouse(
+    site: Path, runs: int, weights: dict[str, Any] | None, gzipped: bool = True
+) -> dict[str, Any]:
+    """Each kind of page in each language (kind "home", "home_en", ...), served gzip-compressed
+    (as in production) or not."""
     if not LIGHTHOUSE.exists():
         raise RuntimeError("node_modules/.bin/lighthouse is missing: run `npm ci`")
     paths = site_pages(site)
     chosen: dict[str, str] = {}
     for kind, test in PAGE_KINDS.items():
-        candidates = [p for p in paths if test(p)]
-        if not candidates:
-            continue
-        if weights:  # the heaviest page of its kind: the worst case
-            candidates.sort(key=lambda p: -weights["pages"].get(p, {}).get("bytes", 0))
-        chosen[kind] = candidates[0]
+        for suffix, prefix in (("", ""), ("_en", "/en")):
+            candidates = [p for p in paths if p.startswith(prefix + "/") and test(p[len(prefix) :])]
+            if suffix == "":
+                candidates = [p for p in candidates if not p.startswith("/en/")]
+            if not candidates:
+                continue
+            if weights:  # the heaviest page of its kind: the worst case
+                candidates.sort(key=lambda p: -weights["pages"].get(p, {}).get("bytes", 0))
+            chosen[kind + suffix] = candidates[0]
     env = {**ENV, "CHROME_PATH": CHROMIUM}
     results: dict[str, Any] = {}
-    with serve_site(site) as base:
+    with serve_site(site, gzipped=gzipped) as base:
         for kind, path in chosen.items():
             scores: dict[str, list[float]] = {"performance": [], "accessibility": []}
             failing: dict[str, dict[str, str]] = {"performance": {}, "accessibility": {}}
@@ -647,8 +730,10 @@ def bench_lighthouse(site: Path, runs: int, weights: dict[str, Any] | None) -> d
             }
     return {
         "runs": runs,
+        "served": "gzip" if gzipped else "uncompressed",
         "settings": "Lighthouse defaults (mobile emulation, simulated slow 4G and 4x CPU "
-        "slowdown), headless Chromium, the built site served locally",
+        "slowdown), headless Chromium, the built site served locally "
+        + ("gzip-compressed, as GitHub Pages serves it" if gzipped else "without compression"),
         "pages": results,
     }
 
@@ -710,10 +795,14 @@ def main() -> int:
             results["weight"] = previous.get("weight")
         if "lighthouse" not in args.skip:
             results["lighthouse"] = bench_lighthouse(
-                site, args.lighthouse_runs, results.get("weight")
+                site, args.lighthouse_runs, results.get("weight"), gzipped=True
+            )
+            results["lighthouse_uncompressed"] = bench_lighthouse(
+                site, args.lighthouse_runs, results.get("weight"), gzipped=False
             )
         else:
             results["lighthouse"] = previous.get("lighthouse")
+            results["lighthouse_uncompressed"] = previous.get("lighthouse_uncompressed")
     results["machine"]["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
     args.output.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", "utf-8")
     log(f"wrote {args.output}")

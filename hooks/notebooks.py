@@ -15,12 +15,20 @@
   pointing nowhere); headings and TOC get the site's slugs instead.
 * **Maths as MathML.** ``$…$`` and ``$$…$$`` in Markdown cells become MathML with the site's
   converter (``hooks/maths.py``), like every other page.
+* **Figures as files, loaded lazily.** A figure output is a base64 PNG inside the page (the
+  equivariance page carried 114 KB of them); each becomes a file ``notebooks/figures/<hash>.png``
+  (named by its content, so both languages share identical figures) with ``loading="lazy"``:
+  the browser fetches it when the reader scrolls near it.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
+import hashlib
 import html
 import re
+from pathlib import Path
 from typing import Any
 
 import mkdocs.utils
@@ -29,10 +37,19 @@ from mkdocs.exceptions import PluginError
 from mkdocs.utils import get_relative_url
 from pymdownx.slugs import slugify
 
-__all__ = ["CSS", "is_notebook", "rewrite_notebook_html"]
+__all__ = ["CSS", "FIGURES", "figures_as_files", "is_notebook", "rewrite_notebook_html"]
 
 #: The stylesheet notebook pages link instead of JupyterLab's, relative to docs_dir.
 CSS = "notebooks/notebook.css"
+#: Where the figures of notebook outputs are written, relative to site_dir.
+FIGURES = "notebooks/figures"
+
+_DATA_IMAGE = re.compile(
+    r'<img\b(?P<before>[^>]*?)\ssrc="data:image/(?P<type>png|jpeg);base64,(?P<data>[^"]*)"'
+    r"(?P<after>[^>]*?)/?>"
+)
+# Figures of this build: site-relative path -> bytes, written after the build.
+_figures: dict[str, bytes] = {}
 
 _slugify = slugify(case="lower")  # the site's own slugs (markdown_extensions.toc), CJK kept
 
@@ -159,6 +176,25 @@ def rewrite_notebook_html(content: str, toc: Any = None, where: str = "<notebook
     )
 
 
+def figures_as_files(content: str, page_url: str, figures: dict[str, bytes]) -> str:
+    """Replace each base64 PNG/JPEG ``<img>`` by a lazily loaded file; record the files' bytes
+    in ``figures`` (site-relative path -> bytes)."""
+
+    def replace(match: re.Match[str]) -> str:
+        try:
+            data = base64.b64decode("".join(match.group("data").split()), validate=True)
+        except (binascii.Error, ValueError):
+            return match.group(0)  # not valid base64: left as it was
+        suffix = "png" if match.group("type") == "png" else "jpg"
+        path = f"{FIGURES}/{hashlib.sha256(data).hexdigest()[:16]}.{suffix}"
+        figures[path] = data
+        src = get_relative_url(path, page_url or ".")
+        attrs = f"{match.group('before')}{match.group('after')}".rstrip()
+        return f'<img{attrs} src="{src}" loading="lazy" decoding="async">'
+
+    return _DATA_IMAGE.sub(replace, content)
+
+
 def on_config(config: Any, **kwargs: Any) -> Any:
     if ".ipynb" not in mkdocs.utils.markdown_extensions:
         mkdocs.utils.markdown_extensions = (*mkdocs.utils.markdown_extensions, ".ipynb")
@@ -169,9 +205,18 @@ def on_page_content(html_: str, page: Any, **kwargs: Any) -> str:
     if not is_notebook(page):
         return html_
     try:
-        return rewrite_notebook_html(html_, page.toc, page.file.src_uri)
+        html_ = rewrite_notebook_html(html_, page.toc, page.file.src_uri)
     except ValueError as error:  # maths that latex2mathml cannot convert
         raise PluginError(f"{page.file.src_uri}: {error}") from error
+    return figures_as_files(html_, page.url, _figures)
+
+
+def on_post_build(config: Any, **kwargs: Any) -> None:
+    for path, data in _figures.items():
+        target = Path(config["site_dir"]) / path
+        if not (target.is_file() and target.read_bytes() == data):
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
 
 
 def on_post_page(output: str, page: Any, config: Any, **kwargs: Any) -> str:

@@ -125,7 +125,7 @@ def test_maths_is_mathml_without_javascript(built_site: Path) -> None:
 
 def test_chinese_search_segments_words(built_site: Path) -> None:
     """jieba segments the index (参数共享 -> 参数, U+200B, 共享): both words find the pages."""
-    index = json.loads((built_site / "search/search_index.json").read_text(encoding="utf-8"))
+    index = json.loads((built_site / "search/search_index.zh.json").read_text(encoding="utf-8"))
     assert index["config"]["lang"] == ["zh", "en"]
     docs = [(d["location"].split("#")[0], d["title"] + d["text"]) for d in index["docs"]]
     sharing = {page for page, text in docs if "参数\u200b共享" in text}

@@ -1,0 +1,224 @@
+"""The hooks that keep pages light: per-language search indexes, theme CSS only where used,
+notebook figures as files. The built-site checks at the end look at the real build."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import importlib.util
+import json
+import re
+import sys
+from pathlib import Path
+from types import ModuleType
+
+HOOKS = Path(__file__).resolve().parent.parent / "hooks"
+
+
+def _load(name: str) -> ModuleType:
+    if str(HOOKS) not in sys.path:
+        sys.path.insert(0, str(HOOKS))  # as MkDocs does: hooks import their neighbours
+    spec = importlib.util.spec_from_file_location(f"site_hook_{name}", HOOKS / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+search = _load("search_zh")
+weight = _load("page_weight")
+notebooks = _load("notebooks")
+
+# --- hooks/search_zh.py ---------------------------------------------------------------------
+
+
+def test_index_is_split_by_language_in_order() -> None:
+    data = {
+        "config": {"lang": ["zh", "en"], "separator": "x"},
+        "docs": [
+            {"location": "", "title": "首页", "text": ""},
+            {"location": "en/", "title": "Home", "text": ""},
+            {"location": "article/#a", "title": "甲", "text": ""},
+            {"location": "en/article/#a", "title": "A", "text": ""},
+            {"location": "english-notes/", "title": "not under en/", "text": ""},
+        ],
+    }
+    parts = search.split_index(data)
+    assert [d["location"] for d in parts["zh"]["docs"]] == ["", "article/#a", "english-notes/"]
+    assert [d["location"] for d in parts["en"]["docs"]] == ["en/", "en/article/#a"]
+    assert parts["zh"]["config"]["lang"] == ["zh", "en"]
+    assert parts["en"]["config"] == {"lang": ["en"], "separator": "x"}
+    assert data["config"]["lang"] == ["zh", "en"]  # the input is not changed
+
+
+# --- hooks/page_weight.py ---------------------------------------------------------------------
+
+PALETTE = (
+    "@media screen{[data-md-color-scheme=slate]{color-scheme:dark}}"
+    "[data-md-color-primary=red]{--a:1}"
+    "[data-md-color-primary=indigo],[data-md-color-primary=teal]{--a:2}"
+    "@media screen{[data-md-color-accent=red] .x{--b:1}}"
+    "[data-md-color-scheme=slate][data-md-color-primary=indigo] .y{--c:3}"
+)
+
+
+def test_palette_keeps_only_the_sites_colours() -> None:
+    assert weight.keep_palette(PALETTE, {"indigo"}) == (
+        "@media screen{[data-md-color-scheme=slate]{color-scheme:dark}}"
+        "[data-md-color-primary=indigo]{--a:2}"
+        "[data-md-color-scheme=slate][data-md-color-primary=indigo] .y{--c:3}"
+    )
+
+
+def test_unbalanced_css_is_refused() -> None:
+    for bad in ("a{b:c", "a{b:c}}"):
+        try:
+            weight.split_rules(bad)
+        except ValueError:
+            continue
+        raise AssertionError(f"{bad!r} accepted")
+
+
+LINK = '<link rel="stylesheet" href="../assets/_mkdocstrings.css">'
+
+
+def test_mkdocstrings_css_only_on_api_pages() -> None:
+    plain = f"<head>\n  {LINK}\n  {LINK}\n</head><p>text</p>"
+    assert "_mkdocstrings" not in weight.mkdocstrings_css_only_for_api(plain)
+    api = f'<head>\n  {LINK}\n  {LINK}\n</head><div class="doc doc-object">'
+    assert weight.mkdocstrings_css_only_for_api(api).count("_mkdocstrings.css") == 1
+
+
+# --- hooks/notebooks.py: figures as files -------------------------------------------------------
+
+# The 8-byte PNG signature followed by arbitrary bytes: the hook names files by content only.
+PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(40))
+
+
+def test_figures_become_lazy_files() -> None:
+    encoded = base64.b64encode(PNG).decode()
+    html = (
+        f'<p><img alt="a figure" height="10" width="20" src="data:image/png;base64,{encoded}"/></p>'
+    )
+    figures: dict[str, bytes] = {}
+    out = notebooks.figures_as_files(html, "en/notebooks/sharing/", figures)
+    name = f"notebooks/figures/{hashlib.sha256(PNG).hexdigest()[:16]}.png"
+    assert figures == {name: PNG}
+    assert out == (
+        f'<p><img alt="a figure" height="10" width="20" src="../../../{name}" '
+        'loading="lazy" decoding="async"></p>'
+    )
+
+
+def test_invalid_base64_is_left_alone() -> None:
+    html = '<img alt="x" src="data:image/png;base64,@@@">'
+    figures: dict[str, bytes] = {}
+    assert notebooks.figures_as_files(html, "notebooks/sharing/", figures) == html
+    assert figures == {}
+
+
+# --- the built site ---------------------------------------------------------------------------
+
+
+def _pages(site: Path) -> list[Path]:
+    return [p for p in site.rglob("*.html") if p.relative_to(site).parts[0] not in {"assets"}]
+
+
+def test_built_indexes_hold_each_page_once_in_its_language(built_site: Path) -> None:
+    """One index per language; each built page (except 404) appears in its language's index
+    exactly once; Material's combined index is gone."""
+    assert not (built_site / "search/search_index.json").exists()
+    pages = {
+        p.relative_to(built_site).as_posix().removesuffix("index.html")
+        for p in _pages(built_site)
+        if p.name != "404.html"
+    }
+    seen: dict[str, list[str]] = {}
+    for lang in ("zh", "en"):
+        data = json.loads((built_site / f"search/search_index.{lang}.json").read_text("utf-8"))
+        tops = [d["location"] for d in data["docs"] if "#" not in d["location"]]
+        assert all(t.startswith("en/") == (lang == "en") for t in tops), lang
+        seen[lang] = tops
+    everything = seen["zh"] + seen["en"]
+    assert sorted(everything) == sorted(pages)
+
+
+def test_built_pages_carry_no_base64_figures_or_unused_css(built_site: Path) -> None:
+    data_images, api_css = [], []
+    for page in _pages(built_site):
+        text = page.read_text("utf-8")
+        name = page.relative_to(built_site).as_posix()
+        if re.search(r'<img[^>]+src="data:', text):
+            data_images.append(name)
+        if "_mkdocstrings.css" in text and 'class="doc doc-' not in text:
+            api_css.append(name)
+    assert data_images == []
+    assert api_css == []
+    figures = list((built_site / "notebooks/figures").glob("*.png"))
+    assert figures, "no notebook figure written"
+    assert all(f.read_bytes().startswith(b"\x89PNG\r\n\x1a\n") for f in figures)
+
+
+# --- hooks/reload.py: the package re-imported only when it changed ------------------------------
+
+reload = _load("reload")
+
+
+def test_package_is_dropped_only_when_its_files_change(tmp_path: Path) -> None:
+    """A package imported from the folder is kept while no file changes; editing any file (or
+    importing it from elsewhere) drops it, and the re-import computes the new value."""
+    import importlib
+    import os
+
+    name = "convshare_reload_probe"
+    folder = tmp_path / name
+    folder.mkdir()
+    (folder / "__init__.py").write_text("VALUE = 1\n")
+    sys.path.insert(0, str(tmp_path))
+    try:
+        assert reload.forget_package_if_changed(folder, name)  # first build: nothing known
+        first = importlib.import_module(name)
+        assert first.VALUE == 1
+        assert not reload.forget_package_if_changed(folder, name)  # unchanged: kept
+        assert sys.modules[name] is first
+        (folder / "__init__.py").write_text("VALUE = 2\n")
+        os.utime(folder / "__init__.py", ns=(1, 1))  # a different mtime even on coarse clocks
+        assert reload.forget_package_if_changed(folder, name)
+        assert name not in sys.modules
+        assert importlib.import_module(name).VALUE == 2
+        assert not reload.forget_package_if_changed(folder, name)
+        other = tmp_path / "elsewhere"
+        other.mkdir()
+        assert reload.forget_package_if_changed(other, name)  # not the folder's package
+    finally:
+        sys.path.remove(str(tmp_path))
+        sys.modules.pop(name, None)
+
+
+def test_templates_compile_once_per_source() -> None:
+    """A second build's environment takes the compiled template from the cache; an edited
+    template is compiled again."""
+    import jinja2
+
+    cache = reload.MemoryBytecodeCache()
+    compiled: list[str] = []
+
+    def environment(source: str) -> jinja2.Environment:
+        env = jinja2.Environment(loader=jinja2.DictLoader({"t.html": source}))
+        reload.on_env(env)
+        env.bytecode_cache = cache  # the same cache, as on_env gives every build
+        original = env.compile
+
+        def counting(*args: object, **kwargs: object) -> object:
+            compiled.append(source)
+            return original(*args, **kwargs)  # type: ignore[arg-type]
+
+        env.compile = counting  # type: ignore[method-assign]
+        return env
+
+    assert environment("{{ 1 + 1 }}").get_template("t.html").render() == "2"
+    assert environment("{{ 1 + 1 }}").get_template("t.html").render() == "2"
+    assert environment("{{ 2 + 2 }}").get_template("t.html").render() == "4"
+    assert compiled == ["{{ 1 + 1 }}", "{{ 2 + 2 }}"]
+    assert isinstance(reload.template_cache(), jinja2.BytecodeCache)
+    assert reload.template_cache() is reload.template_cache()
