@@ -513,7 +513,10 @@ def serve_site(
 
         def copyfile(self, source: Any, outputfile: Any) -> None:
             data = source.read()
-            outputfile.write(data)
+            try:
+                outputfile.write(data)
+            except (BrokenPipeError, ConnectionResetError):
+                return  # the browser gave up on it (a page closed): not loaded
             if sent is not None:
                 sent.append((self.path, len(data) + getattr(self, "_header_bytes", 0)))
 
