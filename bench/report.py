@@ -93,6 +93,13 @@ _T: dict[str, dict[str, str]] = {
         "kind_names": "home=首页;article=文章精读;calculator=计算器;notebook=笔记本;"
         "architecture=网络结构",
         "and": "、",
+        "net_head": "网络数",
+        "net_without": "仓库中的 {n} 个网络",
+        "net_with": "每个网络再加一份副本（共 {n} 个）",
+        "net_per": "每增加一个网络，整个构建（两种语言）多花 **{s} s**"
+        "（两种情形各构建 {runs} 次，中位数之差除以 {n}）。",
+        "net_error": "这一项测量失败：{error}",
+        "full_target": "整个构建不超过 {t} s",
     },
     "en": {
         "missing": "No measurements yet: run `make bench` to write `bench/results.json`.",
@@ -177,6 +184,13 @@ _T: dict[str, dict[str, str]] = {
         "kind_names": "home=Home;article=The article;calculator=Calculator;notebook=Notebook;"
         "architecture=Architecture",
         "and": ", ",
+        "net_head": "Networks",
+        "net_without": "the repository's {n} networks",
+        "net_with": "a second copy of each added ({n} in all)",
+        "net_per": "Each added network costs the whole build (both languages) **{s} s** "
+        "(difference of the medians of {runs} builds each, divided by {n}).",
+        "net_error": "This measurement failed: {error}",
+        "full_target": "the whole build within {t} s",
     },
 }
 
@@ -309,6 +323,38 @@ def build(lang: str) -> str:
             rows.append([label, _s(seconds)])
         out += ["", t["breakdown_head"], "", _table([t["part"], t["seconds"]], rows, "lr")]
     return "\n".join(out)
+
+
+def networks(lang: str) -> str:
+    """Build seconds per network: builds with and without a copy of every spec."""
+    t, data = _T[lang], _load()
+    if data is None:
+        return t["missing"]
+    n = data.get("networks")
+    if not n:
+        return t["not_run"]
+    if "error" in n:
+        return t["net_error"].format(error=f"`{n['error'][-300:]}`")
+    rows = [
+        [
+            t["net_without"].format(n=n["networks"]),
+            _s(n["without_s"]),
+            ", ".join(map(_s, n["without_runs_s"])),
+        ],
+        [
+            t["net_with"].format(n=n["networks"] + n["added"]),
+            _s(n["with_s"]),
+            ", ".join(map(_s, n["with_runs_s"])),
+        ],
+    ]
+    out = [_table([t["net_head"], f"{t['median']} (s)", f"{t['each']} (s)"], rows, "lrl")]
+    out.append(t["net_per"].format(s=_s(n["per_network_s"]), runs=n["runs"], n=n["added"]))
+    limit = data["targets"].get("full_build_s")
+    if limit:
+        ok = n["without_s"] <= limit
+        by = f"{_s(n['without_s'] - limit)} s"
+        out.append(_verdict(lang, ok, t["full_target"].format(t=limit), by))
+    return "\n\n".join(out)
 
 
 def serve(lang: str) -> str:

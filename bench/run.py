@@ -1,6 +1,7 @@
 """Benchmarks of the site, written to bench/results.json and shown on the performance page.
 
-    python bench/run.py [--runs N] [--edits N] [--lighthouse-runs N] [--skip PART ...]
+    python bench/run.py [--runs N] [--edits N] [--lighthouse-runs N] [--network-runs N]
+                        [--skip PART ...]
 
 Run from the repository root (`make bench`). Parts, each figure a median of several runs:
 
@@ -8,6 +9,7 @@ build       cold `mkdocs build --strict` of the whole site (a fresh process and 
             against the static floor: the same pages from a copy of docs/ whose computed parts
             (exec blocks, {{ expressions }}, generated network pages) are replaced by their
             recorded output, with the computing plugins and hooks off (bench/build_site.py).
+networks    build seconds per network: builds with and without a copy of every spec added.
 serve       `mkdocs serve`: time from saving a page to its new HTML being served.
 weight      bytes the browser loads per page (Chromium, empty cache, counted by the server so
             the search worker is included), every page; the homes and the heaviest page
@@ -70,6 +72,7 @@ TARGETS = {
     "serve_reload_s": 1.0,  # an edited page served again within 1 second
     "page_bytes": 400_000,  # no page over 400 kB (1 kB = 1000 bytes)
     "lighthouse_score": 0.95,  # performance and accessibility, each
+    "full_build_s": 15.0,  # a cold build of the whole site, every network included
 }
 
 # Kinds of page for Lighthouse: name -> test on the page's path (Chinese pages, the default).
@@ -282,11 +285,12 @@ def compare_sites(live: Path, floor: Path) -> dict[str, Any]:
     return {"pages_with_identical_text": same, "pages_that_differ": differ}
 
 
-def _timed_build(args: list[str]) -> float:
+def _timed_build(args: list[str], tree: Path | None = None) -> float:
+    tree = tree or TREE
     start = time.perf_counter()
     proc = subprocess.run(
-        [sys.executable, str(TREE / "bench" / "build_site.py"), *args],
-        cwd=TREE,
+        [sys.executable, str(tree / "bench" / "build_site.py"), *args],
+        cwd=tree,
         capture_output=True,
         text=True,
         env=ENV,
@@ -358,12 +362,8 @@ def _fetch(url: str) -> str | None:
         return None
 
 
-def bench_serve(work: Path, edits: int, dirty: bool = False) -> dict[str, Any]:
-    """Edit a page of a copy of the repository under `mkdocs serve`; time until it is served.
-
-    dirty: `mkdocs serve --dirty`, which rebuilds only the pages whose source changed.
-    """
-    copy = work / ("serve-copy-dirty" if dirty else "serve-copy")
+def copy_tree(copy: Path) -> None:
+    """The measured tree's files, copied into ``copy`` (a place to edit or add files)."""
     if TREE == ROOT:  # the working tree: its tracked files and new files not ignored
         files = _run_text(["git", "-C", str(ROOT), "ls-files", "-co", "--exclude-standard"])
         for name in files.splitlines():
@@ -373,6 +373,48 @@ def bench_serve(work: Path, edits: int, dirty: bool = False) -> dict[str, Any]:
                 shutil.copy2(source, copy / name)
     else:
         shutil.copytree(TREE, copy)
+
+
+def bench_networks(work: Path, runs: int) -> dict[str, Any]:
+    """Build seconds per network: cold builds of a copy of the tree with its specs, and with a
+    second copy of every spec added (each one more network page in both languages), taking
+    turns; the difference of the medians divided by the number of added specs."""
+    copy = work / "networks-copy"
+    copy_tree(copy)
+    specs = sorted((copy / "docs" / "architectures").glob("*.yaml"))
+    added = [s.with_name(f"{s.stem}-again.yaml") for s in specs]
+    times: dict[str, list[float]] = {"with": [], "without": []}
+    for run in range(runs):
+        for kind in ("without", "with"):
+            for spec, extra in zip(specs, added, strict=True):
+                if kind == "with":
+                    shutil.copy2(spec, extra)
+                else:
+                    extra.unlink(missing_ok=True)
+            site = work / "networks-site"
+            shutil.rmtree(site, ignore_errors=True)
+            times[kind].append(round(_timed_build(["live", str(site)], tree=copy), 3))
+            log(f"networks: run {run + 1}/{runs} {kind} the copies {times[kind][-1]:.2f} s")
+    without, with_ = statistics.median(times["without"]), statistics.median(times["with"])
+    return {
+        "runs": runs,
+        "networks": len(specs),
+        "added": len(added),
+        "without_s": round(without, 3),
+        "with_s": round(with_, 3),
+        "without_runs_s": times["without"],
+        "with_runs_s": times["with"],
+        "per_network_s": round((with_ - without) / len(added), 3),
+    }
+
+
+def bench_serve(work: Path, edits: int, dirty: bool = False) -> dict[str, Any]:
+    """Edit a page of a copy of the repository under `mkdocs serve`; time until it is served.
+
+    dirty: `mkdocs serve --dirty`, which rebuilds only the pages whose source changed.
+    """
+    copy = work / ("serve-copy-dirty" if dirty else "serve-copy")
+    copy_tree(copy)
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
     proc = subprocess.Popen(
@@ -750,7 +792,13 @@ def main() -> int:
     parser.add_argument("--edits", type=int, default=5, help="serve edits per language")
     parser.add_argument("--lighthouse-runs", type=int, default=3)
     parser.add_argument(
-        "--skip", nargs="*", default=[], choices=["build", "serve", "weight", "lighthouse"]
+        "--network-runs", type=int, default=3, help="builds with and without added specs"
+    )
+    parser.add_argument(
+        "--skip",
+        nargs="*",
+        default=[],
+        choices=["build", "networks", "serve", "weight", "lighthouse"],
     )
     parser.add_argument("--output", type=Path, default=RESULTS)
     parser.add_argument(
@@ -779,6 +827,13 @@ def main() -> int:
             results["build"], site = bench_build(work, args.runs)
         else:
             results["build"] = previous.get("build")
+        if "networks" not in args.skip:
+            try:
+                results["networks"] = bench_networks(work, args.network_runs)
+            except RuntimeError as error:
+                results["networks"] = {"error": str(error)[-2000:]}
+        else:
+            results["networks"] = previous.get("networks")
         if site is None:
             site = work / "site"
             _timed_build(["live", str(site)])
