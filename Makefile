@@ -1,6 +1,8 @@
 # convshare: one task runner, a few verbs. Everything runs from the virtual environment .venv/.
 #   make serve   set up, then serve the site on http://127.0.0.1:8000 with live reload
 #   make test    set up, then lint, type-check, build strictly and run every test (browser included)
+#   make test-fast  lint, type-check and every test not marked slow (no site build, no browser,
+#                no notebook re-execution): the loop to run while editing, under a minute
 #   make build   build the site into site/
 #   make bench   benchmarks (build time, serve reload, page weight, Lighthouse) -> bench/results.json
 #   make notebooks  re-execute the notebooks in place
@@ -13,7 +15,7 @@ NODE_STAMP := node_modules/.installed
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: setup system-deps serve build test lint bench notebooks clean
+.PHONY: setup system-deps serve build test test-fast lint bench notebooks clean
 
 setup: $(STAMP)
 
@@ -44,6 +46,9 @@ lint: setup
 
 test: system-deps setup $(NODE_STAMP) lint
 	$(BIN)/pytest
+
+test-fast: setup lint
+	$(BIN)/pytest -m "not slow" -q
 
 bench: system-deps setup $(NODE_STAMP)
 	$(BIN)/python bench/run.py

@@ -374,10 +374,17 @@ def _residual(layer: Layer, shape: Shape, f: _Field) -> tuple[list[LayerResult],
         )
     merged = body_f
     if body_f.rf is not None and short_f.rf is not None:
+        # The sum sees the union of both fields: from the earlier of the two starts to the later
+        # of the two ends (unit 0 reads input pixels -start to -start + rf - 1 on each axis).
+        assert body_f.start is not None and short_f.start is not None
+        start = (max(body_f.start[0], short_f.start[0]), max(body_f.start[1], short_f.start[1]))
+        end = tuple(
+            max(body_f.rf[i] - body_f.start[i], short_f.rf[i] - short_f.start[i]) for i in (0, 1)
+        )
         merged = _Field(
-            rf=(max(body_f.rf[0], short_f.rf[0]), max(body_f.rf[1], short_f.rf[1])),
+            rf=(end[0] + start[0], end[1] + start[1]),
             jump=body_f.jump,
-            start=body_f.start,
+            start=start,
         )
     add = _row(layer, body_shape, body_shape, 0, 0, 0, 0, merged, branch="add")
     return [*body_rows, *short_rows, add], body_shape, merged

@@ -111,8 +111,12 @@ _TEXT = {
         "width": "宽",
         "both": "高和宽相同。",
         "pytorch": "按 PyTorch 约定，填充 P 加在每一侧，结果向下取整。",
-        "unused": "步幅除不尽：{expr} = {quot}，向下取整后，"
-        "{where}最后的 {what}不会被任何窗口覆盖。",
+        "uneven": "两侧的填充不等（'same' 填充把多出的一行或一列放在下方或右侧），"
+        "所以分别写出两侧的填充；结果向下取整。",
+        "unused": "步幅除不尽（{expr}），向下取整后，{where}最后的 {what}不会被任何窗口覆盖。",
+        "division": "{span} ÷ {stride} = {quot}",
+        "axis_division": "{axis}：{division}",
+        "divisions": "；",
         "input": "输入",
         "padded": "填充后的输入",
         "rows": "{u} 行",
@@ -134,8 +138,13 @@ _TEXT = {
         "width": "width",
         "both": "The same for height and width.",
         "pytorch": "PyTorch's convention: padding P on each side, rounded down.",
-        "unused": "The stride does not divide evenly: {expr} = {quot} is rounded down, so the "
-        "last {what} of the {where} are never covered by any window.",
+        "uneven": "The padding differs between the two sides ('same' padding puts the odd extra "
+        "row or column at the bottom or right), so both sides are written out; rounded down.",
+        "unused": "The stride does not divide evenly ({expr}); rounded down, the last {what} "
+        "of the {where} {verb} never covered by any window.",
+        "division": "{span} / {stride} = {quot}",
+        "axis_division": "{axis}: {division}",
+        "divisions": "; ",
         "input": "input",
         "padded": "padded input",
         "rows": "{u} row{s}",
@@ -151,11 +160,23 @@ _TEXT = {
 
 
 def _unused_note(r: ConvResult, lang: str) -> str:
+    """Which last rows and columns no window covers, with each axis's own division."""
     t = _TEXT[lang]
-    a = r.axes[0] if r.unused[0] else r.axes[1]
-    span = a.padded - a.extent
-    expr = f"{span} ÷ {a.stride}" if lang == "zh" else f"{span} / {a.stride}"
-    quot = f"{_quotient(span, a.stride):.4g}"
+
+    def division(a: Axis) -> str:
+        span = a.padded - a.extent
+        return t["division"].format(
+            span=span, stride=a.stride, quot=f"{_quotient(span, a.stride):.4g}"
+        )
+
+    ah, aw = r.axes
+    divided = [(name, a) for name, a in zip(("height", "width"), r.axes, strict=True) if a.unused]
+    if len(divided) == 2 and division(ah) == division(aw):
+        expr = division(ah)  # the same division on both axes
+    else:
+        expr = t["divisions"].join(
+            t["axis_division"].format(axis=t[name], division=division(a)) for name, a in divided
+        )
     what = [
         t[key].format(u=u, s="" if u == 1 else "s")
         for key, u in zip(("rows", "cols"), r.unused, strict=True)
@@ -163,22 +184,34 @@ def _unused_note(r: ConvResult, lang: str) -> str:
     ]
     padded = any(a.pad_before or a.pad_after for a in r.axes)
     where = t["padded"] if padded else t["input"]
-    return t["unused"].format(expr=expr, quot=quot, what=t["and"].join(what), where=where)
+    verb = "is" if len(what) == 1 and sum(r.unused) == 1 else "are"
+    return t["unused"].format(expr=expr, what=t["and"].join(what), where=where, verb=verb)
+
+
+#: Names of the two sides' paddings in a formula, per axis symbol.
+_SIDES = {"H": ("P_\\text{top}", "P_\\text{bottom}"), "W": ("P_\\text{left}", "P_\\text{right}")}
 
 
 def _axis_tex(a: Axis, sym: str) -> str:
-    pads = (
-        f"2 \\cdot {a.pad_before}"
-        if a.pad_before == a.pad_after
-        else f"{a.pad_before} + {a.pad_after}"
-    )
+    """One axis's output size: the general formula, the values substituted, the result.
+
+    Equal paddings on both sides are written ``2P`` and ``2 \\cdot p``; unequal ones (``'same'``
+    with an even kernel) as the two sides' paddings, in the formula and in the values.
+    """
+    if a.pad_before == a.pad_after:
+        pad_sym, pads = "2P", f"2 \\cdot {a.pad_before}"
+    else:
+        pad_sym, pads = " + ".join(_SIDES[sym]), f"{a.pad_before} + {a.pad_after}"
     if a.dilation == 1:
-        head = f"{sym}_\\text{{out}} = \\left\\lfloor \\frac{{{sym}_\\text{{in}} - F + 2P}}{{S}}"
+        head = (
+            f"{sym}_\\text{{out}} = \\left\\lfloor \\frac{{{sym}_\\text{{in}} - F + {pad_sym}}}"
+            "{S}"
+        )
         body = f"\\left\\lfloor \\frac{{{a.size} - {a.kernel} + {pads}}}{{{a.stride}}}"
     else:
         head = (
-            f"{sym}_\\text{{out}} = \\left\\lfloor \\frac{{{sym}_\\text{{in}} + 2P - D(F - 1) - 1}}"
-            "{S}"
+            f"{sym}_\\text{{out}} = \\left\\lfloor "
+            f"\\frac{{{sym}_\\text{{in}} + {pad_sym} - D(F - 1) - 1}}{{S}}"
         )
         body = (
             f"\\left\\lfloor \\frac{{{a.size} + {pads} - {a.dilation} \\cdot ({a.kernel} - 1) - 1}}"
@@ -212,8 +245,9 @@ def derivation(
     for n, step in enumerate(steps, start=1):
         out.append(f"**{t['step'].format(n=n)}{t[step]}**\n")
         if step == "output":
-            out.append(t["pytorch"] + "\n")
             ah, aw = r.axes
+            even = all(a.pad_before == a.pad_after for a in r.axes)
+            out.append(t["pytorch" if even else "uneven"] + "\n")
             same = (ah.size, ah.kernel, ah.stride, ah.pad_before, ah.pad_after, ah.dilation) == (
                 aw.size,
                 aw.kernel,

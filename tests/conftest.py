@@ -137,9 +137,37 @@ def discover_pages(site: Path) -> list[SitePage]:
     return pages
 
 
+#: Fixtures that build the site: a test that uses one is slow.
+_SLOW_FIXTURES = {"built_site", "build_site_into", "site_base_path", "site_page"}
+
+
+def _slow_deselected(config: pytest.Config) -> bool:
+    """Whether this run leaves out the slow tests (`-m "not slow"`, as `make test-fast` does)."""
+    expression = str(config.getoption("markexpr", "") or "")
+    return re.search(r"\bnot\s+slow\b", expression) is not None
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark as `slow` every test that builds the site or drives the browser.
+
+    Tests that re-execute notebooks carry the marker themselves. `make test-fast` runs
+    `pytest -m "not slow"`; `make test` runs everything.
+    """
+    browser = ROOT / "tests" / "browser"
+    for item in items:
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if fixtures & _SLOW_FIXTURES or browser in Path(str(item.path)).parents:
+            item.add_marker(pytest.mark.slow)
+
+
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     """Run every test that takes `site_page` once per page of the built site."""
     if "site_page" in metafunc.fixturenames:
+        if _slow_deselected(metafunc.config):
+            # The run leaves these out: don't build the site just to list its pages.
+            metafunc.parametrize("site_page", [], ids=[])
+            return
         pages = discover_pages(build_site(metafunc.config))
         if not pages:
             pytest.fail("the built site has no HTML pages", pytrace=False)

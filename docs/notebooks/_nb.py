@@ -5,12 +5,13 @@ Kept out of the notebooks' visible code so that each code cell shows only what i
 
 from __future__ import annotations
 
-import base64
+import hashlib
 import html
 import io
 import os
 import platform
 import random
+import re
 from collections.abc import Sequence
 
 import matplotlib as mpl
@@ -19,9 +20,19 @@ import numpy as np
 import torch
 from IPython.display import HTML, Markdown
 from matplotlib.figure import Figure
-from PIL import Image
 
 __all__ = ["cpu_model", "machine", "setup", "show", "table"]
+
+
+#: Colours that the figures are drawn in and that ``show`` then hands to the page: lines and
+#: text in the page's text colour, legend boxes in its background colour, so that a figure
+#: reads in the light and the dark scheme alike.
+_INK, _PAPER = "#010203", "#fdfcfb"
+_PAGE_COLOURS = {
+    _INK: "currentColor",
+    "#000000": "currentColor",  # markers drawn in black ("k")
+    _PAPER: "var(--md-default-bg-color, #fff)",
+}
 
 
 def setup(seed: int = 0, threads: int = 1) -> None:
@@ -38,30 +49,59 @@ def setup(seed: int = 0, threads: int = 1) -> None:
             # Latin from DejaVu Sans; Chinese characters fall back to Noto Sans CJK SC.
             "font.family": ["DejaVu Sans", "Noto Sans CJK SC"],
             "axes.unicode_minus": False,
+            # Text as outlines: the figure looks the same whatever fonts the reader has.
+            "svg.fonttype": "path",
             "svg.hashsalt": "convshare",
             "image.cmap": "viridis",
+            "text.color": _INK,
+            "axes.labelcolor": _INK,
+            "axes.edgecolor": _INK,
+            "xtick.color": _INK,
+            "ytick.color": _INK,
+            "legend.facecolor": _PAPER,
+            "legend.framealpha": 0.9,
         }
     )
 
 
 def show(fig: Figure, alt: str) -> HTML:
-    """A figure as a PNG with alt text, the same bytes on every run (no date, no software tag).
+    """A figure as inline SVG with alt text, the same bytes on every run (no date, no tool name).
 
-    The image is reduced to a 256-colour palette, which halves its size with no visible change.
+    The background is transparent and text, axes and legends take the page's colours, so the
+    figure follows the site's light or dark scheme; vector text stays sharp at any zoom.
     """
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", bbox_inches="tight", metadata={"Software": None})
-    plt.close(fig)
-    image = Image.open(buf).convert("RGB")
-    palette = image.quantize(256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
-    out = io.BytesIO()
-    palette.save(out, format="PNG", optimize=True)
-    width, height = image.size
-    src = base64.b64encode(out.getvalue()).decode("ascii")
-    return HTML(
-        f'<figure class="nb-figure"><img src="data:image/png;base64,{src}" '
-        f'width="{width}" height="{height}" alt="{html.escape(alt)}"></figure>'
+    buf = io.StringIO()
+    fig.savefig(
+        buf,
+        format="svg",
+        bbox_inches="tight",
+        transparent=True,
+        metadata={"Date": None, "Creator": None, "Format": None, "Type": None},
     )
+    plt.close(fig)
+    svg = buf.getvalue()
+    svg = svg[svg.index("<svg") :]  # no XML declaration or doctype inside HTML
+    svg = re.sub(r"<metadata>.*?</metadata>\s*", "", svg, flags=re.S)
+    # A <style> element would apply to the whole page: its rules go on the root, and inherit.
+    svg = re.sub(r"\s*<defs>\s*<style[^>]*>[^<]*</style>\s*</defs>", "", svg, count=1)
+    for colour, page_colour in _PAGE_COLOURS.items():
+        svg = svg.replace(colour, page_colour)
+    # Ids unique on the page: several figures share glyph and clip-path names.
+    prefix = "f" + hashlib.sha1(alt.encode()).hexdigest()[:8] + "-"
+    svg = re.sub(r'\bid="([^"]+)"', rf'id="{prefix}\1"', svg)
+    svg = re.sub(r'href="#([^"]+)"', rf'href="#{prefix}\1"', svg)
+    svg = re.sub(r"url\(#([^)]+)\)", rf"url(#{prefix}\1)", svg)
+    # Size in CSS pixels (matplotlib writes points); the stylesheet caps it at the text width.
+    width, height = (float(v) for v in re.search(r'viewBox="0 0 ([\d.]+) ([\d.]+)"', svg).groups())
+    svg = re.sub(
+        r'<svg [^>]*?width="[^"]*" height="[^"]*"',
+        f'<svg width="{round(width * 4 / 3)}" height="{round(height * 4 / 3)}"'
+        f' role="img" aria-label="{html.escape(alt)}"'
+        ' style="stroke-linejoin: round; stroke-linecap: butt"',
+        svg,
+        count=1,
+    )
+    return HTML(f'<figure class="nb-figure">{svg.strip()}</figure>')
 
 
 def table(
