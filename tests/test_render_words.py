@@ -255,10 +255,10 @@ def test_overview_totals_headers_sit_over_their_values(lang: str) -> None:
     shared = sum(layer["shared"] for layer in hand.values())
     unshared = sum(layer["unshared"] for layer in hand.values())
     names = {
-        "zh": ("网络", "层数", "共享参数", "不共享参数", "比值", "MAC"),
+        "zh": ("网络", "含参数的层（含批归一化）", "共享参数", "不共享参数", "比值", "MAC"),
         "en": (
             "Network",
-            "Layers",
+            "Layers with parameters (batch norm included)",
             "Params with sharing",
             "Params without sharing",
             "Ratio",

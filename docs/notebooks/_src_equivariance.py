@@ -287,8 +287,11 @@ CELLS = [
                       (t_f, "RdBu_r", -limit, limit), (f_t - t_f, "RdBu_r", -limit, limit)]
             for row, (data, cmap, lo, hi) in enumerate(panels):
                 ax = axes[row, col]
-                # One square per pixel, as computed: no smoothing.
-                ax.imshow(data, cmap=cmap, vmin=lo, vmax=hi, interpolation="none")
+                # One square per pixel, no smoothing. Rounded to 12 decimals: where
+                # the difference is zero, a residue of ±1e-17 (its sign depends on
+                # the CPU) must not pick the colour just below or above zero.
+                ax.imshow(np.round(data, 12), cmap=cmap, vmin=lo, vmax=hi,
+                          interpolation="none")
                 ax.set_xticks([]), ax.set_yticks([])
             axes[0, col].set_title(name, fontsize=9)
         for row, label in enumerate(["Tx", "f(Tx)", "T f(x)", "f(Tx) − T f(x)"]):
