@@ -65,7 +65,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "kernel_too_large": {
         "en": "the kernel spans {extent} {axis} (dilation × (kernel − 1) + 1), "
         "more than the padded input's {padded} ({size} + padding {pad})",
-        "zh": "卷积核在{axis_zh}覆盖 {extent}（dilation × (kernel − 1) + 1），"
+        "zh": "卷积核在{axis_zh}覆盖 {extent}（膨胀率 × (卷积核大小 − 1) + 1），"
         "超过了填充后的输入 {padded}（{size} + 填充 {pad}）",
     },
     "pool_pad_too_large": {

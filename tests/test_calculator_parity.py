@@ -1,9 +1,14 @@
-"""The calculator page's JavaScript gives exactly what `convshare.conv2d` gives.
+"""The calculator page's JavaScript gives exactly what `convshare.conv2d` gives, and shows it.
 
 `docs/assets/calculator.js`, the very file the calculator page loads, runs in Node on one batch of
 random geometries, valid and invalid; every expected value comes from `convshare.conv2d` (which
 other tests check against PyTorch) and every expected message from `GeometryError.message`.
 JavaScript computes on BigInt, so sizes far beyond 2**53 are included and must stay exact.
+
+Not only the numbers: every line the page displays (the results, the two formula lines, the
+selected unit's receptive field) in both languages, and the figure's cells (which input cells
+the kernel's taps read, the window, the padding and the uncovered cells), are compared with what
+`convshare._calculator` renders for the same layer and the same selected unit.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from typing import Any
 import pytest
 
 from convshare import GeometryError, conv2d, fmt
+from convshare._calculator import CALCULATOR_TEXT, calculator_cells, calculator_lines
 from convshare._conv import _AXES
 from convshare._errors import MESSAGES
 
@@ -139,13 +145,20 @@ def encode(v: Any) -> Any:
     raise TypeError(type(v))
 
 
-def expected(case: dict[str, Any]) -> dict[str, Any]:
-    """What the package says about `case`, in the driver's output format."""
+def expected(case: dict[str, Any], unit: tuple[int, int] | None = None) -> dict[str, Any]:
+    """What the package says about `case`, in the driver's output format; with `unit`, also what
+    the page shows for that selected output unit."""
     try:
         r = conv2d(**case)
     except GeometryError as e:
         return {"code": e.code, "zh": e.message("zh"), "en": e.message("en")}
-    return {
+    shown: dict[str, Any] = {}
+    if unit is not None:
+        shown = {
+            "lines": {lang: calculator_lines(r, lang, unit) for lang in ("zh", "en")},
+            "cells": calculator_cells(r, unit),
+        }
+    return shown | {
         "out": [str(n) for n in r.output_size],
         "unused": [str(n) for n in r.unused],
         "pads": [[str(n) for n in side] for side in r.padding],
@@ -158,14 +171,21 @@ def expected(case: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def run_js(cases: list[dict[str, Any]], numbers: list[int]) -> dict[str, Any]:
+def run_js(
+    cases: list[dict[str, Any]],
+    numbers: list[int],
+    units: list[tuple[int, int]] | None = None,
+) -> dict[str, Any]:
     node = shutil.which("node")
     assert node, "Node.js is needed to run the calculator's JavaScript"
-    batch = {
+    batch: dict[str, Any] = {
         "data": {"messages": MESSAGES, "axes": _AXES},
+        "text": CALCULATOR_TEXT,
         "cases": [{k: encode(v) for k, v in c.items()} for c in cases],
         "numbers": [str(n) for n in numbers],
     }
+    if units is not None:
+        batch["units"] = [[str(i), str(j)] for i, j in units]
     proc = subprocess.run(
         [node, str(DRIVER)],
         input=json.dumps(batch),
@@ -188,9 +208,13 @@ def batch() -> tuple[list[dict[str, Any]], list[dict[str, Any]], dict[str, Any]]
         {"input_size": 227, "in_channels": 3, "out_channels": 96, "kernel_size": 11, "stride": 4},
         {"input_size": 28, "in_channels": 1, "out_channels": 6, "kernel_size": 5},
     ]
-    want = [expected(c) for c in cases]
     numbers = [rng.randint(0, 10 ** rng.randint(0, 30)) for _ in range(2000)] + [0, 999, 1000]
-    return cases, want, run_js(cases, numbers) | {"numbers_in": numbers}
+    # The selected output unit: mostly inside small outputs, now and then past the edge (the
+    # page keeps it inside).
+    units_rng = random.Random(SEED + 1)
+    units = [(units_rng.randint(0, 40), units_rng.randint(0, 40)) for _ in cases]
+    want = [expected(c, u) for c, u in zip(cases, units, strict=True)]
+    return cases, want, run_js(cases, numbers, units) | {"numbers_in": numbers}
 
 
 def test_article_layers_first() -> None:
@@ -226,6 +250,23 @@ def test_the_batch_covers_every_rule(batch: Any) -> None:
     valid = [w for w in want if "code" not in w]
     assert sum(w["unused"] != ["0", "0"] for w in valid) >= 100
     assert sum(int(w["unshared"]) > 2**53 for w in valid) >= 100
+    # The display: drawn figures with dilation, padding and uncovered cells; uneven padding and
+    # grouped channels in the lines.
+    drawn = [w["cells"] for w in valid if w["cells"] is not None]
+    assert len(drawn) >= 500
+    assert (
+        sum(
+            len({y for y, _ in c["taps"]}) > 1 and c["taps"][1][1] - c["taps"][0][1] > 1
+            for c in drawn
+        )
+        >= 50
+    )
+    assert (
+        sum(c["padding"] > 0 for c in drawn) >= 100
+        and sum(c["uncovered"] > 0 for c in drawn) >= 100
+    )
+    assert sum(w["lines"]["en"]["fh"].split("⌋")[0].count(" + ") >= 2 for w in valid) >= 20
+    assert sum("/" in w["lines"]["en"]["shared"] for w in valid) >= 20
 
 
 def test_number_format_matches_fmt(batch: Any) -> None:

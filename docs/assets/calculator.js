@@ -139,7 +139,60 @@ function parse(t) {
   return t;
 }
 
-if (typeof module !== "undefined" && module.exports) module.exports = { conv2d, message, repr, fmt, parse };
+const N = (s, ...v) => s.reduce((a, t, i) => a + fmt(v[i - 1]) + t); // every number with separators
+const say = (t, o) => t.replace(/\{(\w+)\}/g, (_, n) => fmt(o[n]));
+
+function formula(r, i, T) {
+  const [n, k, s, d, [pb, pa]] = [r.size[i], r.k[i], r.s[i], r.d[i], r.pads[i]];
+  const p = pb === pa ? "2·" + pb : pb + " + " + pa;
+  const top = d === 1n ? N`${n} − ${k} + ${p}` : N`${n} + ${p} − ${d}·(${k} − 1) − 1`;
+  let t = N`${T.axes[i]} = ⌊(${top}) / ${s}⌋ + 1 = ⌊${r.padded[i] - r.extent[i]} / ${s}⌋ + 1 = ${r.out[i]}`;
+  if (r.unused[i]) t += " " + say(T.unused[i], { n: r.unused[i] });
+  return t;
+}
+
+/** The selected output unit, kept inside the output. */
+const clamp = (r, unit) => unit.map((u, i) => (u < r.out[i] ? u : r.out[i] - 1n));
+
+/** Every line of the result for layer r (from conv2d) in the page's words T, as
+    convshare._calculator.calculator_lines renders them. */
+function lines(r, T, unit) {
+  const [oh, ow] = r.out, ch = r.g === 1n ? r.cin : N`(${r.cin}/${r.g})`;
+  const [i, j] = clamp(r, unit), [r0, c0] = [i * r.s[0], j * r.s[1]];
+  return {
+    out: N`${oh} × ${ow} × ${r.cout}`,
+    neurons: N`${r.neurons} = ${oh} × ${ow} × ${r.cout}`,
+    shared: N`${r.shared} = ${r.cout} × (${r.k[0]} × ${r.k[1]} × ${ch}${r.bias ? " + 1" : ""})`,
+    unshared: N`${r.unshared} = ${r.positions} × ${r.shared}`,
+    ratio: N`${r.positions} = ${oh} × ${ow}`,
+    macs: N`${r.macs} = ${r.neurons} × ${r.wpf}`,
+    fh: formula(r, 0, T), fw: formula(r, 1, T),
+    rf: say(T.rf, { i, j, r0, r1: r0 + r.extent[0] - 1n, c0, c1: c0 + r.extent[1] - 1n,
+      kh: r.k[0], kw: r.k[1], ch: r.cin / r.g, n: r.wpf }),
+  };
+}
+
+const LIMIT = 32n; // the figure is drawn up to this many cells a side
+
+/** The figure's cells for the selected unit, in padded-input coordinates, or null when the
+    layer is too large to draw, as convshare._calculator.calculator_cells gives them. */
+function cells(r, unit) {
+  if ([...r.padded, ...r.out].some((v) => v > LIMIT)) return null;
+  const [i, j] = clamp(r, unit).map(Number);
+  const [KH, KW, sh, sw, dh, dw] = [...r.k, ...r.s, ...r.d].map(Number);
+  const [H, W, uh, uw, ih, iw] = [...r.padded, ...r.unused, ...r.size].map(Number);
+  const rows = new Set(), cols = new Set();
+  for (let m = 0; m < KH; m++) rows.add(i * sh + m * dh);
+  for (let m = 0; m < KW; m++) cols.add(j * sw + m * dw);
+  const up = (a, b) => a - b, taps = [];
+  for (const y of [...rows].sort(up)) for (const x of [...cols].sort(up)) taps.push([y, x]);
+  return {
+    taps, window: [i * sh, j * sw, ...r.extent.map(Number)],
+    padding: H * W - ih * iw, uncovered: H * W - (H - uh) * (W - uw), unit: [i, j],
+  };
+}
+
+if (typeof module !== "undefined" && module.exports) module.exports = { conv2d, message, repr, fmt, parse, lines, cells };
 if (typeof document === "undefined") return;
 
 /* The page. */
@@ -153,8 +206,6 @@ const names = [...F].filter((e) => e.name).map((e) => e.name);
 const presets = data.presets;
 let unit = [0n, 0n], last = 0, timer = 0;
 
-const N = (s, ...v) => s.reduce((a, t, i) => a + fmt(v[i - 1]) + t); // every number with separators
-const say = (t, o) => t.replace(/\{(\w+)\}/g, (_, n) => fmt(o[n]));
 const tup = (x, y) => { const v = [parse(F[x].value), parse(F[y].value)]; v.tuple = true; return v; };
 
 function fields(a) { // a preset (conv2d keyword arguments) as the form's field values
@@ -195,15 +246,6 @@ function remember(push) { // URL after a pause; edits under 1 s apart share a hi
   if (push) go(); else timer = setTimeout(go, 300);
 }
 
-function formula(r, i) {
-  const [n, k, s, d, [pb, pa]] = [r.size[i], r.k[i], r.s[i], r.d[i], r.pads[i]];
-  const p = pb === pa ? "2·" + pb : pb + " + " + pa;
-  const top = d === 1n ? `${n} − ${k} + ${p}` : `${n} + ${p} − ${d}·(${k} − 1) − 1`;
-  let t = N`${T.axes[i]} = ⌊(${top}) / ${s}⌋ + 1 = ⌊${r.padded[i] - r.extent[i]} / ${s}⌋ + 1 = ${r.out[i]}`;
-  if (r.unused[i]) t += " " + say(T.unused[i], { n: r.unused[i] });
-  return t;
-}
-
 function update() {
   const r = conv2d({
     input_size: tup("ih", "iw"), in_channels: parse(F.cin.value), out_channels: parse(F.cout.value),
@@ -218,42 +260,29 @@ function update() {
   root.classList.toggle("calc-bad", !!r.error);
   err.hidden = !r.error;
   if (r.error) { err.textContent = message(r.error, lang, data); return; }
-  const [oh, ow] = r.out, ch = r.g === 1n ? r.cin : `(${r.cin}/${r.g})`;
-  const show = {
-    out: N`${oh} × ${ow} × ${r.cout}`,
-    neurons: N`${r.neurons} = ${oh} × ${ow} × ${r.cout}`,
-    shared: N`${r.shared} = ${r.cout} × (${r.k[0]} × ${r.k[1]} × ${ch}${r.bias ? " + 1" : ""})`,
-    unshared: N`${r.unshared} = ${r.positions} × ${r.shared}`,
-    ratio: N`${r.positions} = ${oh} × ${ow}`,
-    macs: N`${r.macs} = ${r.neurons} × ${r.wpf}`,
-    fh: formula(r, 0), fw: formula(r, 1),
-  };
+  const show = lines(r, T, unit);
   for (const id in show) $(id).textContent = show[id];
-  unit = unit.map((u, i) => (u < r.out[i] ? u : r.out[i] - 1n));
-  const [i, j] = unit, [r0, c0] = [i * r.s[0], j * r.s[1]];
-  $("rf").textContent = say(T.rf, { i, j, r0, r1: r0 + r.extent[0] - 1n, c0, c1: c0 + r.extent[1] - 1n,
-    kh: r.k[0], kw: r.k[1], ch: r.cin / r.g, n: r.wpf });
-  draw(r, Number(i), Number(j));
+  unit = clamp(r, unit);
+  draw(r);
 }
 
-function draw(r, ui, uj) {
-  const fig = $("fig"), [H, W, OH, OW, KH, KW] = [...r.padded, ...r.out, ...r.k].map(Number);
-  const small = Math.max(H, W, OH, OW) <= 32;
-  $("key").hidden = !small;
-  if (!small) { fig.textContent = T.big; return; }
+function draw(r) {
+  const fig = $("fig"), q = cells(r, unit);
+  $("key").hidden = !q;
+  if (!q) { fig.textContent = T.big; return; }
+  const [H, W, OH, OW, KH, KW] = [...r.padded, ...r.out, ...r.k].map(Number);
   const c = Math.max(6, Math.min(22, Math.floor(640 / (W + KW + OW + 4)))), gap = 2 * c, top = 22;
   const x1 = W * c + gap, x2 = x1 + KW * c + gap, [pt, pl] = [Number(r.pads[0][0]), Number(r.pads[1][0])];
-  const [sh, sw, dh, dw, uh, uw, ih, iw] = [...r.s, ...r.d, ...r.unused, ...r.size].map(Number);
-  const rows = new Set(), cols = new Set();
-  for (let m = 0; m < KH; m++) rows.add(ui * sh + m * dh);
-  for (let m = 0; m < KW; m++) cols.add(uj * sw + m * dw);
+  const [uh, uw, ih, iw] = [...r.unused, ...r.size].map(Number), [ui, uj] = q.unit;
+  const taps = new Set(q.taps.map(([y, x]) => y * W + x));
   let s = "";
   const cell = (x, y, cls, extra = "") => { s += `<rect x="${x}" y="${y + top}" width="${c}" height="${c}" class="${cls}"${extra}/>`; };
   for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) {
     const pad = y < pt || y >= pt + ih || x < pl || x >= pl + iw;
-    cell(x * c, y * c, (pad ? "p" : "i") + (y >= H - uh || x >= W - uw ? " x" : "") + (rows.has(y) && cols.has(x) ? " t" : ""));
+    cell(x * c, y * c, (pad ? "p" : "i") + (y >= H - uh || x >= W - uw ? " x" : "") + (taps.has(y * W + x) ? " t" : ""));
   }
-  s += `<rect x="${uj * sw * c}" y="${ui * sh * c + top}" width="${Number(r.extent[1]) * c}" height="${Number(r.extent[0]) * c}" class="w"/>`;
+  const [wy, wx, wh, ww] = q.window;
+  s += `<rect x="${wx * c}" y="${wy * c + top}" width="${ww * c}" height="${wh * c}" class="w"/>`;
   for (let y = 0; y < KH; y++) for (let x = 0; x < KW; x++) cell(x1 + x * c, y * c, "k");
   for (let y = 0; y < OH; y++) for (let x = 0; x < OW; x++)
     cell(x2 + x * c, y * c, y === ui && x === uj ? "o t" : "o", ` data-u="${y},${x}"`);
