@@ -6,6 +6,7 @@
 #   make build   build the site into site/
 #   make bench   benchmarks (build time, serve reload, page weight, Lighthouse) -> bench/results.json
 #   make notebooks  re-execute the notebooks in place
+#   make mutation  mutation testing of the package (mutmut) and the calculator -> bench/mutation.json
 
 PYTHON ?= python3
 VENV := .venv
@@ -15,7 +16,7 @@ NODE_STAMP := node_modules/.installed
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: setup system-deps serve build test test-fast lint bench notebooks clean
+.PHONY: setup system-deps serve build test test-fast lint bench mutation notebooks clean
 
 setup: $(STAMP)
 
@@ -52,6 +53,9 @@ test-fast: setup lint
 
 bench: system-deps setup $(NODE_STAMP)
 	$(BIN)/python bench/run.py
+
+mutation: setup
+	$(BIN)/python bench/mutation.py
 
 notebooks: setup
 	$(BIN)/python docs/notebooks/execute.py

@@ -140,6 +140,17 @@ def discover_pages(site: Path) -> list[SitePage]:
 #: Fixtures that build the site: a test that uses one is slow.
 _SLOW_FIXTURES = {"built_site", "build_site_into", "site_base_path", "site_page"}
 
+#: Other slow tests, by function name: they build a site of their own, or compare thousands of
+#: layers with PyTorch (the fast loop keeps the small property tests and every worked example).
+_SLOW_TESTS = {
+    "test_broken_spec_fails_the_build",
+    "test_a_new_spec_appears_and_markup_stays_text",
+    "test_conv2d_matches_torch_small",
+    "test_conv2d_matches_torch_large_meta",
+    "test_pool_matches_torch_small",
+    "test_pool_matches_torch_large_meta",
+}
+
 
 def _slow_deselected(config: pytest.Config) -> bool:
     """Whether this run leaves out the slow tests (`-m "not slow"`, as `make test-fast` does)."""
@@ -149,7 +160,8 @@ def _slow_deselected(config: pytest.Config) -> bool:
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Mark as `slow` every test that builds the site or drives the browser.
+    """Mark as `slow` every test that builds a site, drives the browser or runs thousands of
+    PyTorch layers.
 
     Tests that re-execute notebooks carry the marker themselves. `make test-fast` runs
     `pytest -m "not slow"`; `make test` runs everything.
@@ -157,7 +169,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     browser = ROOT / "tests" / "browser"
     for item in items:
         fixtures = set(getattr(item, "fixturenames", ()))
-        if fixtures & _SLOW_FIXTURES or browser in Path(str(item.path)).parents:
+        name = getattr(item, "originalname", item.name)
+        slow = fixtures & _SLOW_FIXTURES or name in _SLOW_TESTS
+        if slow or browser in Path(str(item.path)).parents:
             item.add_marker(pytest.mark.slow)
 
 
