@@ -34,11 +34,89 @@ def _table(markdown: str) -> tuple[list[str], list[list[str]]]:
     return cells(lines[0]), [cells(line) for line in lines[2:]]
 
 
-def _columns(markdown: str) -> list[dict[str, str]]:
-    """Each body row as {header: cell}."""
+def _records(markdown: str, labels: list[str]) -> dict[str, dict[str, str]]:
+    """{label: {header: cell}} for a table of the layers or networks named `labels`, one row per
+    layer, or transposed (one column per layer, one row per quantity, as short tables are)."""
     header, rows = _table(markdown)
+    if header[1:] == labels:
+        return {
+            label: {header[0]: label, **{row[0]: row[i + 1] for row in rows}}
+            for i, label in enumerate(labels)
+        }
     assert len(set(header)) == len(header), f"two columns with one name: {header}"
-    return [dict(zip(header, row, strict=True)) for row in rows]
+    return {row[0]: dict(zip(header, row, strict=True)) for row in rows}
+
+
+#: What a header names, by the words a reader goes by (case ignored in English). A combined
+#: header ("Kernel / stride / padding") names each part, and its cell holds each value.
+_MEANINGS = {
+    "zh": [
+        ("unshared", r"不共享"),
+        ("shared", r"(?<!不)共享"),
+        ("layers", r"层数|参数的层"),
+        ("layer", r"^(层|网络)$"),
+        ("type", r"类型"),
+        ("input", r"^输入"),
+        ("kernel", r"卷积核"),
+        ("stride", r"步幅"),
+        ("padding", r"填充"),
+        ("filters", r"滤波器"),
+        ("output", r"^输出"),
+        ("neurons", r"神经元"),
+        ("ratio", r"比值|倍数"),
+        ("macs", r"MAC"),
+        ("rf", r"感受野"),
+    ],
+    "en": [
+        ("unshared", r"without sharing"),
+        ("shared", r"with sharing"),
+        ("layers", r"^layers"),
+        ("layer", r"^(layer|network)$"),
+        ("type", r"^type$"),
+        ("input", r"^input"),
+        ("kernel", r"^kernel"),
+        ("stride", r"^stride"),
+        ("padding", r"^padding"),
+        ("filters", r"^filters"),
+        ("output", r"^output"),
+        ("neurons", r"^neurons"),
+        ("ratio", r"^ratio"),
+        ("macs", r"mac"),
+        ("rf", r"receptive"),
+    ],
+}
+
+
+def _meaning(header: str, lang: str) -> str:
+    """The one quantity a header (or a part of a combined header) names."""
+    flags = re.IGNORECASE if lang == "en" else 0
+    found = [key for key, pattern in _MEANINGS[lang] if re.search(pattern, header, flags)]
+    assert found, f"a header that names nothing known: {header!r}"
+    return found[0]
+
+
+def _number(text: str) -> float:
+    """The number in a cell such as "9,660", "18.7×" or "18.7 倍"."""
+    return float(re.sub(r"[^\d.]", "", text))
+
+
+def _check(record: dict[str, str], expected: dict[str, str], lang: str) -> None:
+    """Every header of `record` names a quantity of `expected`, and its cell holds that value."""
+    seen = set()
+    for header, cell in record.items():
+        parts = [p.strip() for p in header.split(" / ")]
+        keys = [_meaning(p, lang) for p in parts]
+        values = [expected[k] for k in keys]
+        if keys == ["ratio"]:
+            assert abs(_number(cell) - float(values[0])) <= 0.051 * max(1.0, float(values[0])), (
+                header,
+                cell,
+            )
+        else:
+            assert cell == " / ".join(values), f"{header!r} is over {cell!r}, not {values}"
+        seen.update(keys)
+    missing = {"layer", "shared", "unshared"} & set(expected) - seen
+    assert not missing, f"no column for {missing}"
 
 
 def _n(value: int, lang: str) -> str:
@@ -49,9 +127,9 @@ def _n(value: int, lang: str) -> str:
 # --- layer_table ------------------------------------------------------------------------------
 
 
-def _layer_expected(lang: str, label: str, r: cs.ConvResult) -> dict[str, str]:
+def _layer_expected(label: str, r: cs.ConvResult, lang: str) -> dict[str, str]:
     h, w = r.output_size
-    values = {
+    return {
         "layer": label,
         "input": f"{r.input_size[0]}×{r.input_size[1]}×{r.in_channels}",
         "kernel": "3×5",
@@ -63,44 +141,19 @@ def _layer_expected(lang: str, label: str, r: cs.ConvResult) -> dict[str, str]:
         # Without sharing: every output position has its own 5 filters of 3·5·3 weights + 1 bias.
         "unshared": _n(h * w * 5 * (3 * 5 * 3 + 1), lang),
         "shared": _n(5 * (3 * 5 * 3 + 1), lang),
-        "ratio": _n(h * w, lang),
+        "ratio": str(h * w),
     }
-    names = {
-        "zh": {
-            "layer": "层",
-            "input": "输入",
-            "kernel": "卷积核",
-            "stride": "步幅",
-            "padding": "填充",
-            "filters": "滤波器数",
-            "output": "输出",
-            "neurons": "神经元",
-            "unshared": "不共享参数",
-            "shared": "共享参数",
-            "ratio": "比值",
-        },
-        "en": {
-            "layer": "Layer",
-            "input": "Input",
-            "kernel": "Kernel",
-            "stride": "Stride",
-            "padding": "Padding",
-            "filters": "Filters",
-            "output": "Output",
-            "neurons": "Neurons",
-            "unshared": "Params without sharing",
-            "shared": "Params with sharing",
-            "ratio": "Ratio",
-        },
-    }[lang]
-    return {names[key]: value for key, value in values.items()}
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_layer_table_headers_sit_over_their_values(lang: str) -> None:
-    """`layer_table`: each header over its own quantity (swapped 共享/不共享 columns fail)."""
-    (row,) = _columns(_render.layer_table([("L", CONV)], lang))
-    assert row == _layer_expected(lang, "L", CONV)
+    """`layer_table`: each header over its own quantity (swapped 共享/不共享 columns fail), as
+    rows or transposed, with one layer and with five."""
+    for n in (1, 5):
+        labels = [f"L{i}" for i in range(n)]
+        records = _records(_render.layer_table([(x, CONV) for x in labels], lang), labels)
+        for label in labels:
+            _check(records[label], _layer_expected(label, CONV, lang), lang)
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
@@ -122,12 +175,8 @@ def test_overview_first_layers_headers_sit_over_their_values(lang: str) -> None:
             ],
         }
     )
-    (row,) = _columns(_render.overview_table([("N", None, cs.analyse(net))], lang, first=True))
-    expected = _layer_expected(lang, "N", CONV)
-    expected.pop({"zh": "比值", "en": "Ratio"}[lang])
-    first = {"zh": "网络", "en": "Network"}[lang]
-    expected = {first: expected.pop({"zh": "层", "en": "Layer"}[lang]), **expected}
-    assert row == expected
+    table = _render.overview_table([("N", None, cs.analyse(net))], lang, first=True)
+    _check(_records(table, ["N"])["N"], _layer_expected("N", CONV, lang), lang)
 
 
 # --- whole networks -------------------------------------------------------------------------
@@ -179,47 +228,23 @@ def _by_hand() -> dict[str, dict[str, Any]]:
     return {"c1": c1, "p1": p1, "fc": fc}
 
 
-_NET_HEADERS = {
-    "zh": {
-        "name": "层",
-        "type": "类型",
-        "in": "输入",
-        "out": "输出",
-        "neurons": "神经元",
-        "shared": "共享参数",
-        "unshared": "不共享参数",
-        "macs": "MAC",
-        "rf": "感受野",
-    },
-    "en": {
-        "name": "Layer",
-        "type": "Type",
-        "in": "Input",
-        "out": "Output",
-        "neurons": "Neurons",
-        "shared": "Params with sharing",
-        "unshared": "Params without sharing",
-        "macs": "MACs",
-        "rf": "Receptive field",
-    },
-}
-
-
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_network_table_headers_sit_over_their_values(lang: str) -> None:
     """`network_table`: every column of every shown row under the header that names it."""
     result = cs.analyse(cs.parse_spec(SPEC))
-    rows = {
-        row[_NET_HEADERS[lang]["name"]]: row for row in _columns(cs.network_table(result, lang))
-    }
-    h = _NET_HEADERS[lang]
+    hand = _by_hand()
+    records = _records(cs.network_table(result, lang), list(hand))
     whole = {"zh": "整幅输入", "en": "whole input"}[lang]
-    for name, want in _by_hand().items():
-        row = rows[name]
-        assert row[h["in"]] == want["in"] and row[h["out"]] == want["out"], name
-        for key in ("neurons", "shared", "unshared", "macs"):
-            assert row[h[key]] == _n(want[key], lang), (name, h[key])
-        assert row[h["rf"]] == want.get("rf", whole), name
+    for name, want in hand.items():
+        expected = {
+            "layer": name,
+            "type": {"c1": "conv", "p1": "maxpool", "fc": "linear"}[name],
+            "input": want["in"],
+            "output": want["out"],
+            "rf": want.get("rf", whole),
+            **{k: _n(want[k], lang) for k in ("neurons", "shared", "unshared", "macs")},
+        }
+        _check(records[name], expected, lang)
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
@@ -234,10 +259,9 @@ def test_network_totals_say_with_and_without_rightly(lang: str) -> None:
     unshared = sum(layer["unshared"] for layer in hand.values())
     macs = sum(layer["macs"] for layer in hand.values())
     labelled = {label: value for label, value in rows}
-    without = {"zh": "不共享", "en": "without sharing"}[lang]
-    with_ = {"zh": "（共享）", "en": "(with sharing)"}[lang]
-    (unshared_label,) = [label for label in labelled if without in label]
-    (shared_label,) = [label for label in labelled if with_ in label]
+    meaning = {label: _meaning(label, lang) for label in labelled if "FLOP" not in label}
+    (unshared_label,) = [label for label, m in meaning.items() if m == "unshared"]
+    (shared_label,) = [label for label, m in meaning.items() if m == "shared"]
     assert labelled[unshared_label] == _n(unshared, lang)
     assert labelled[shared_label] == _n(shared, lang)
     (macs_label,) = [label for label in labelled if "MAC" in label and "FLOP" not in label]
@@ -250,30 +274,19 @@ def test_network_totals_say_with_and_without_rightly(lang: str) -> None:
 def test_overview_totals_headers_sit_over_their_values(lang: str) -> None:
     """The architectures overview's totals: layers with parameters, with and without sharing."""
     result = cs.analyse(cs.parse_spec(SPEC))
-    (row,) = _columns(_render.overview_table([("N", None, result)], lang, first=False))
     hand = _by_hand()
     shared = sum(layer["shared"] for layer in hand.values())
     unshared = sum(layer["unshared"] for layer in hand.values())
-    names = {
-        "zh": ("网络", "含参数的层（含批归一化）", "共享参数", "不共享参数", "比值", "MAC"),
-        "en": (
-            "Network",
-            "Layers with parameters (batch norm included)",
-            "Params with sharing",
-            "Params without sharing",
-            "Ratio",
-            "MACs",
-        ),
-    }[lang]
-    expected = (
-        "N",
-        "2",  # c1 and fc have parameters
-        _n(shared, lang),
-        _n(unshared, lang),
-        f"{unshared / shared:,.1f}×",
-        _n(sum(layer["macs"] for layer in hand.values()), lang),
-    )
-    assert row == dict(zip(names, expected, strict=True))
+    table = _render.overview_table([("N", None, result)], lang, first=False)
+    expected = {
+        "layer": "N",
+        "layers": "2",  # c1 and fc have parameters
+        "shared": _n(shared, lang),
+        "unshared": _n(unshared, lang),
+        "ratio": str(unshared / shared),
+        "macs": _n(sum(layer["macs"] for layer in hand.values()), lang),
+    }
+    _check(_records(table, ["N"])["N"], expected, lang)
 
 
 # --- the derivation ---------------------------------------------------------------------------
@@ -341,7 +354,7 @@ def test_derivation_steps_say_what_they_count(lang: str) -> None:
     bodies = re.split(r"\*\*[^*]+\*\*", text)[1:]
     assert len(steps) == len(bodies) == 5
     titles = {
-        "zh": ("输出尺寸", "神经元", "不共享", "参数共享", "乘加"),
+        "zh": ("输出尺寸", "神经元", "不共享", "共享时", "乘加"),
         "en": ("output size", "neurons", "without sharing", "with sharing", "multiply-accumulates"),
     }[lang]
     numbers = (
