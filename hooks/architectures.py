@@ -262,6 +262,15 @@ def _scroll(table: str, label: str) -> str:
     )
 
 
+def _figure(svg: str, label: str) -> str:
+    """A chart at its own size (its text never under 11 CSS px), in a labelled region that
+    scrolls sideways when the column is narrower (a phone)."""
+    return (
+        f'<div class="cs-network-figure" tabindex="0" role="region" '
+        f'aria-label="{html.escape(label)}">{svg}</div>\n'
+    )
+
+
 def _fence(text: str) -> str:
     longest = max((len(m) for m in re.findall(r"`+", text)), default=0)
     return "`" * max(3, longest + 1)
@@ -362,7 +371,7 @@ def render_network(spec: Spec, lang: str) -> str:
 
     out.append(f"## {t['figure']}\n")
     out.append(t["figure_intro"] + "\n")
-    out.append(f'<div class="cs-network-figure">{cs.network_figure(result, lang)}</div>\n')
+    out.append(_figure(cs.network_figure(result, lang), t["figure"]))
 
     out.append(f"## {t['table']}\n")
     table = cs.network_table(result, lang)
@@ -415,7 +424,7 @@ def render_overview(specs: list[Spec], lang: str) -> str:
             f"## {heads[1]}\n",
             _scroll(cs.overview_table(entries, lang, first=False), heads[1]),
             f"## {heads[2]}\n",
-            f'<div class="cs-network-figure">{figure}</div>\n',
+            _figure(figure, heads[2]),
         ]
     )
 

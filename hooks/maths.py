@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Iterator
 from typing import Any
 
 from latex2mathml.converter import convert
@@ -25,6 +26,7 @@ __all__ = [
     "render_arithmatex",
     "render_dollars",
     "split_relations",
+    "split_terms",
     "tex_to_mathml",
 ]
 
@@ -80,6 +82,31 @@ _QUAD = re.compile(r"\s*\\q?quad(?![A-Za-z])\s*")
 _NEXT = "\\qquad"
 
 
+def _top_level(tex: str) -> Iterator[int]:
+    """The positions of the characters of ``tex`` outside braces and ``\\left…\\right``."""
+    depth = 0
+    i = 0
+    while i < len(tex):
+        char = tex[i]
+        if char == "\\":
+            match = _LEFT_RIGHT.match(tex, i)
+            if match:
+                depth += 1 if match.group(1) == "left" else -1
+                i = match.end()
+                continue
+            if depth == 0:
+                yield i
+            i += 2  # an escaped character or the first letter of a command
+            continue
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+        elif depth == 0:
+            yield i
+        i += 1
+
+
 def split_relations(tex: str) -> list[str]:
     """Split a chain of equalities at its top-level "=" signs: ``a = b = c`` gives
     ``["a", "= b", "= c"]``.
@@ -96,36 +123,49 @@ def split_relations(tex: str) -> list[str]:
     ['a', '= 1,', '\\\\qquad', 'b', '= 2']
     """
     pieces: list[str] = []
-    depth = 0
     start = 0
-    i = 0
-    while i < len(tex):
-        char = tex[i]
-        if char == "\\":
-            match = _LEFT_RIGHT.match(tex, i)
-            if match:
-                depth += 1 if match.group(1) == "left" else -1
-                i = match.end()
-                continue
-            i += 2  # an escaped character or the first letter of a command
+    for i in _top_level(tex):
+        if i < start:
             continue
-        if char == "{":
-            depth += 1
-        elif char == "}":
-            depth -= 1
-        elif char == "=" and depth == 0:
+        if tex[i] == "=":
             pieces.append(tex[start:i].strip())
             start = i
-        i += 1
-        if depth == 0 and (quad := _QUAD.match(tex, i)):
+        elif quad := _QUAD.match(tex, i):
             # "a = 1, \\qquad b = 2": two equations side by side; the second may wrap too.
             pieces.append(tex[start:i].strip())
             pieces.append(_NEXT)
-            i = start = quad.end()
+            start = quad.end()
     pieces.append(tex[start:].strip())
     if len(pieces) < 2 or not pieces[0]:
         return [tex.strip()]
     return [piece for piece in pieces if piece]
+
+
+def split_terms(side: str) -> list[str]:
+    """Split one side of an equation before its top-level "+" signs (a binary "+" only).
+
+    >>> split_terms(r"= u_{i+1} + \\sum_{a} V_{a} + 1")
+    ['= u_{i+1}', '+ \\\\sum_{a} V_{a}', '+ 1']
+    """
+    terms: list[str] = []
+    start = 0
+    for i in _top_level(side):
+        before = side[start:i].strip()
+        if side[i] == "+" and before and before[-1] not in "=(,+-" and before != "=":
+            terms.append(before)
+            start = i
+    terms.append(side[start:].strip())
+    return terms
+
+
+def _side(tex: str) -> str:
+    # One side of a chain: its terms wrap, "+" first, only when the side alone is wider than
+    # the column (the side is a flex item no wider than the chain; site.css).
+    terms = split_terms(tex)
+    mathml = "".join(tex_to_mathml(term, display=True) for term in terms)
+    if len(terms) == 1:
+        return mathml
+    return f'<span class="maths__side">{mathml}</span>'
 
 
 def display_mathml(tex: str) -> str:
@@ -133,20 +173,20 @@ def display_mathml(tex: str) -> str:
     side, ``a``, ``= b``, ``= c``, in one wrapper.
 
     The sides stand on one line when the text column is wide enough and wrap otherwise, each
-    line after the first indented and starting with its "=" (site.css). Chromium's MathML
-    never breaks a line by itself, so a long derivation would otherwise run off a phone's
-    screen; no script decides where to break.
+    line after the first indented and starting with its "="; a side wider than the column
+    wraps before a "+" (site.css). Chromium's MathML never breaks a line by itself, so a long
+    derivation would otherwise run off a phone's screen; no script decides where to break.
     """
     pieces = split_relations(tex)
-    if len(pieces) == 1:
+    if len(pieces) == 1 and len(split_terms(tex)) == 1:
         return f'<div class="maths maths--display">{tex_to_mathml(tex, display=True)}</div>'
     sides: list[str] = []
     for before, piece in zip(["", *pieces], pieces, strict=False):
         if piece != _NEXT:
-            mathml = tex_to_mathml(piece, display=True)
+            html_ = _side(piece)
             if before == _NEXT:
-                mathml = mathml.replace("<math ", '<math class="maths__next" ', 1)
-            sides.append(mathml)
+                html_ = html_.replace("<math ", '<math class="maths__next" ', 1)
+            sides.append(html_)
     chain = "".join(sides)
     return f'<div class="maths maths--display"><div class="maths__chain">{chain}</div></div>'
 

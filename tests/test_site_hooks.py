@@ -137,10 +137,23 @@ def test_chain_of_equalities_splits_at_top_level_equals() -> None:
         "= 4",
     ]
     out = maths.display_mathml(tex)
-    assert out.count("<math ") == 4 and 'class="maths__chain"' in out
+    # Four sides, the second in two terms ("= ⌊…⌋" and "+ 1"): five <math> elements.
+    assert out.count("<math ") == 5 and 'class="maths__chain"' in out
     assert maths.split_relations(r"\frac{1}{2}") == [r"\frac{1}{2}"]
     single = maths.display_mathml(r"\frac{1}{2}")
     assert single.count("<math ") == 1 and "maths__chain" not in single
+
+
+def test_long_side_splits_before_top_level_plus() -> None:
+    """A side wider than a phone's column can wrap before a binary "+" outside braces."""
+    tex = r"H_{i,j} = u_{i,j} + \sum_{a=-\Delta}^{\Delta} V_{a} X_{i+a}"
+    assert maths.split_terms(r"= u_{i,j} + \sum_{a=-\Delta}^{\Delta} V_{a} X_{i+a}") == [
+        "= u_{i,j}",
+        r"+ \sum_{a=-\Delta}^{\Delta} V_{a} X_{i+a}",
+    ]
+    out = maths.display_mathml(tex)
+    assert out.count("<math ") == 3 and out.count('class="maths__side"') == 1
+    assert maths.split_terms("= +1") == ["= +1"]  # a sign, not an operator between terms
 
 
 def test_second_equation_on_a_line_is_marked() -> None:
