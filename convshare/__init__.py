@@ -22,6 +22,7 @@ from ._measurements import (
     measurement_table,
 )
 from ._network import Layer, LayerResult, Network, NetworkResult, analyse
+from ._pages import inline_html, listing_html, markdown_text
 from ._render import (
     approx,
     article_layers,
@@ -36,9 +37,10 @@ from ._render import (
     shape,
     tensor_shape,
 )
-from ._spec import load_spec, parse_spec
+from ._spec import LIMITS, load_spec, parse_spec
 
 __all__ = [
+    "LIMITS",
     "Axis",
     "ConvResult",
     "ConvShareError",
@@ -61,11 +63,14 @@ __all__ = [
     "derivation",
     "fmt",
     "glossary_markdown",
+    "inline_html",
     "intuition_figure",
     "layer_table",
+    "listing_html",
     "load_glossary",
     "load_measurements",
     "load_spec",
+    "markdown_text",
     "measurement_source",
     "measurement_table",
     "network_figure",

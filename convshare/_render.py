@@ -5,13 +5,13 @@ Kept apart from the arithmetic: every function here takes results and returns a 
 
 from __future__ import annotations
 
-import html
 from collections.abc import Sequence
 from decimal import Decimal, localcontext
 from fractions import Fraction
 
 from ._conv import Axis, ConvResult, conv2d
 from ._network import ACTIVATIONS, LayerResult, NetworkResult
+from ._pages import markdown_text
 
 __all__ = [
     "approx",
@@ -504,12 +504,12 @@ _WHOLE_INPUT = {"zh": "整幅输入", "en": "whole input"}
 
 
 def cell(text: str) -> str:
-    """Text for a Markdown table cell: HTML-escaped, with pipes escaped.
+    """Text for a Markdown table cell, shown as written: no markup, no Markdown syntax.
 
     >>> cell("<script>alert(1)</script> | x")
-    '&lt;script&gt;alert(1)&lt;/script&gt; \\\\| x'
+    '&#60;script&#62;alert&#40;1&#41;&#60;/script&#62; &#124; x'
     """
-    return html.escape(text, quote=False).replace("|", "\\|")
+    return markdown_text(text)
 
 
 def tensor_shape(dims: Sequence[int]) -> str:

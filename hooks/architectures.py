@@ -16,7 +16,13 @@ the "Add an architecture" page). For each spec this hook
 
 A spec that cannot be read, or whose totals contradict its ``published`` figures, stops the
 build with a ``PluginError`` naming the file, the layer and the problem, before any page is
-rendered. Spec text is HTML-escaped, so a title cannot inject markup into the site.
+rendered.
+
+Spec text is data, never markup: the generated Markdown holds a placeholder for every text a
+spec supplies (title, summary, conventions, sources, the listing of the file), and
+``on_page_content`` swaps in the HTML that ``convshare`` renders from it, escaped, after Markdown
+has run. No Markdown extension, code block runner or inline-figure expression ever reads it.
+Layer and network names in tables are made inert by ``convshare.markdown_text``.
 """
 
 from __future__ import annotations
@@ -238,9 +244,34 @@ def _cached_network(path: Path) -> Any:
 # --- Rendering -------------------------------------------------------------------------------
 
 
-def _escape(text: str) -> str:
-    """Spec text for Markdown: HTML-escaped (no raw markup), Markdown itself kept."""
-    return html.escape(text, quote=False)
+#: placeholder -> (HTML to put in its place, whether it is a block that replaces its <p>)
+_DEFERRED: dict[str, tuple[str, bool]] = {}
+_TOKEN = re.compile(r"(<p>)?(CSSPECTEXT[0-9]{8}Z)(</p>)?")
+
+
+def _defer(html_: str, *, block: bool = False) -> str:
+    """A placeholder that Markdown leaves alone; ``on_page_content`` puts ``html_`` there."""
+    token = f"CSSPECTEXT{len(_DEFERRED):08d}Z"
+    _DEFERRED[token] = (html_, block)
+    return token
+
+
+def _spec_text(text: str) -> str:
+    """Spec text (the documented subset of Markdown) as a placeholder for its HTML."""
+    return _defer(_convshare().inline_html(text))
+
+
+def _swap(html_: str) -> str:
+    def put(m: re.Match[str]) -> str:
+        found = _DEFERRED.get(m.group(2))
+        if found is None:
+            return m.group(0)
+        text, block = found
+        if block and m.group(1) and m.group(3):
+            return text
+        return f"{m.group(1) or ''}{text}{m.group(3) or ''}"
+
+    return _TOKEN.sub(put, html_)
 
 
 def _indent(text: str, spaces: int = 4) -> str:
@@ -269,11 +300,6 @@ def _figure(svg: str, label: str) -> str:
         f'<div class="cs-network-figure" tabindex="0" role="region" '
         f'aria-label="{html.escape(label)}">{svg}</div>\n'
     )
-
-
-def _fence(text: str) -> str:
-    longest = max((len(m) for m in re.findall(r"`+", text)), default=0)
-    return "`" * max(3, longest + 1)
 
 
 def _type_summary(result: Any, lang: str) -> str:
@@ -337,17 +363,21 @@ def render_network(spec: Spec, lang: str) -> str:
     out: list[str] = []
     summary = _text(meta.get("summary"), lang)
     if summary:
-        out.append(_escape(summary) + "\n")
+        out.append(_spec_text(summary) + "\n")
     source = _text(meta.get("source"), lang)
     if source:
         colon = "：" if lang == "zh" else ": "
-        out.append(f"**{t['source']}**{colon}{_escape(source)}\n")
+        out.append(f"**{t['source']}**{colon}{_spec_text(source)}\n")
     c, h, w = result.network.input_shape
-    conventions = [
-        _text(meta.get("conventions"), lang),
-        t["input"].format(shape=cs.shape((h, w, c)), c=c, h=h, w=w),
-    ]
-    body = "\n\n".join(_escape(x) for x in conventions if x)
+    conventions = _text(meta.get("conventions"), lang)
+    body = "\n\n".join(
+        x
+        for x in (
+            _spec_text(conventions) if conventions else "",
+            t["input"].format(shape=cs.shape((h, w, c)), c=c, h=h, w=w),
+        )
+        if x
+    )
     out.append(f'!!! note "{t["conventions"]}"\n\n{_indent(body)}\n')
 
     out.append(f"## {t['totals']}\n")
@@ -360,7 +390,7 @@ def render_network(spec: Spec, lang: str) -> str:
                 t["published"].format(
                     what=t[key],
                     value=cs.fmt(published[key], lang),
-                    source=_escape(_text(published.get("source"), lang)),
+                    source=_spec_text(_text(published.get("source"), lang)),
                 )
                 + "\n"
             )
@@ -394,12 +424,9 @@ def render_network(spec: Spec, lang: str) -> str:
         out.append(_scroll(table, t["table"]))
 
     text = spec.path.read_text(encoding="utf-8")
-    fence = _fence(text)
     name = f"{SPEC_DIR}/{spec.path.name}"
-    out.append(
-        f'??? example "{t["spec"].format(file=name)}"\n\n'
-        f"{_indent(f'{fence}{{.yaml .cs-code}}{chr(10)}{text.rstrip()}{chr(10)}{fence}')}\n"
-    )
+    listing = cs.listing_html(text, html.escape(t["spec"].format(file=name)))
+    out.append(_defer(listing, block=True) + "\n")
     return "\n".join(out)
 
 
@@ -430,7 +457,7 @@ def render_overview(specs: list[Spec], lang: str) -> str:
 
 
 def _cell(text: str) -> str:
-    return _escape(text).replace("|", "\\|")
+    return str(_convshare().markdown_text(text))
 
 
 def render_comparison(specs: list[Spec], lang: str) -> str:
@@ -535,6 +562,7 @@ def _page_file(config: Any, stem: str, lang: str, default: str, content: str) ->
 @event_priority(100)
 def on_config(config: Any, **kwargs: Any) -> None:
     _state.clear()
+    _DEFERRED.clear()
 
 
 @event_priority(-200)  # after mkdocs-static-i18n (-100) has chosen this language's files
@@ -550,7 +578,8 @@ def on_files(files: Files, config: Any, **kwargs: Any) -> Files:
             (f for f in files if f.is_documentation_page() and _norm(f.src_uri) == uri), None
         )
         if mine is None:
-            content = f"# {_escape(spec.title(current))}\n\n<!-- network: {spec.path.name} -->\n"
+            title = _defer(html.escape(spec.title(current)))
+            content = f"# {title}\n\n<!-- network: {spec.path.name} -->\n"
             mine = _page_file(config, spec.stem, current, default, content)
             files.append(mine)
             generated.append(mine)
@@ -673,10 +702,15 @@ def on_page_markdown(markdown: str, page: Any, config: Any, **kwargs: Any) -> st
 
 
 def on_page_content(html_: str, page: Any, **kwargs: Any) -> str:
-    # Material writes page.title through Jinja's striptags into <title>, which turns the
-    # heading's escaped "&lt;" back into "<": a title taken from a spec could then close
-    # <title> and open a script. page.title is HTML text (entities kept), so giving it as the
-    # page's meta title, which the theme writes as it is, keeps it escaped.
+    """Put the spec texts' HTML where their placeholders are, and give spec pages their title.
+
+    Material writes page.title through Jinja's striptags into <title>, which turns the
+    heading's escaped "&lt;" back into "<": a title taken from a spec could then close <title>
+    and open a script. page.title is HTML text (entities kept), so giving it as the page's meta
+    title, which the theme writes as it is, keeps it escaped. A generated page's heading is a
+    placeholder: its title is the placeholder's (escaped) text.
+    """
     if page.file.src_uri.startswith(f"{SPEC_DIR}/") and page.title and "title" not in page.meta:
-        page.meta["title"] = page.title
-    return html_
+        found = _DEFERRED.get(page.title)
+        page.meta["title"] = found[0] if found else page.title
+    return _swap(html_)

@@ -1,0 +1,100 @@
+"""Spec text for web pages: inert by construction.
+
+A spec's human-readable fields (name, title, summary, conventions, source, published source,
+layer names) come from contributors and readers, so they are data, never markup. They reach a
+page in one of two forms, both made here:
+
+* :func:`inline_html` renders a small, documented subset of Markdown itself (``*emphasis*``,
+  ``**strong**``, ```code```, ``[text](https://...)`` links, blank lines between paragraphs) and
+  escapes everything else. The site puts this HTML into the page after Markdown has run, so no
+  Markdown extension, code runner or template ever reads spec text.
+* :func:`markdown_text` is for the few places where spec text must sit inside Markdown (table
+  cells): every character that any Markdown syntax or extension starts with becomes a numeric
+  character reference, which Markdown leaves alone and the browser shows as the character.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+__all__ = ["inline_html", "listing_html", "markdown_text"]
+
+# ASCII punctuation that starts some Markdown syntax, extension or template: emphasis, code,
+# links, attributes ({: ...}), templates ({{ ... }}), snippets (--8<--), maths ($), HTML, tables,
+# emoji and abbreviations (:), keys (++), marks (==), carets and tildes, headings, lists.
+_MARKDOWN_SPECIAL = re.compile(r"[\\`*_{}\[\]()<>&|$!:~^=+#-]")
+
+
+def markdown_text(text: str) -> str:
+    """Text that Markdown and every extension show as it is, character for character.
+
+    >>> markdown_text("conv1 {: onclick=x } | [a](javascript:b)")
+    'conv1 &#123;&#58; onclick&#61;x &#125; &#124; &#91;a&#93;&#40;javascript&#58;b&#41;'
+    >>> markdown_text("层 1.2")
+    '层 1.2'
+    """
+    return _MARKDOWN_SPECIAL.sub(lambda m: f"&#{ord(m.group())};", text)
+
+
+_INLINE = re.compile(
+    r"`(?P<code>[^`\n]+)`"
+    r"|\[(?P<text>[^\[\]\n]+)\]\((?P<url>https://[^\s()<>\"'`\\]+)\)"
+    r"|\*\*(?P<strong>[^*\n]+)\*\*"
+    r"|\*(?P<em>[^*\n]+)\*"
+)
+
+
+def _escape(text: str) -> str:
+    return html.escape(text, quote=True).replace("{", "&#123;").replace("}", "&#125;")
+
+
+def _inline(text: str, links: bool = True) -> str:
+    out: list[str] = []
+    pos = 0
+    for m in _INLINE.finditer(text):
+        if m.group("url") and not links:
+            continue
+        out.append(_escape(text[pos : m.start()]))
+        if m.group("code") is not None:
+            out.append(f"<code>{_escape(m.group('code'))}</code>")
+        elif m.group("url") is not None:
+            inner = _inline(m.group("text"), links=False)
+            out.append(f'<a href="{_escape(m.group("url"))}">{inner}</a>')
+        elif m.group("strong") is not None:
+            out.append(f"<strong>{_escape(m.group('strong'))}</strong>")
+        else:
+            out.append(f"<em>{_escape(m.group('em'))}</em>")
+        pos = m.end()
+    out.append(_escape(text[pos:]))
+    return "".join(out)
+
+
+def inline_html(text: str) -> str:
+    """Spec text as HTML: the documented subset rendered, everything else shown as written.
+
+    Paragraphs are separated by ``</p><p>`` (the caller's text sits inside a ``<p>``).
+
+    >>> inline_html("**LeNet-5**, *1998*: see [the `paper`](https://example.org/a_b).")
+    '<strong>LeNet-5</strong>, <em>1998</em>: see <a href="https://example.org/a_b">the \
+<code>paper</code></a>.'
+    >>> inline_html('<img src=x onerror=alert(1)> {{ x }} [c](javascript:alert(1))')
+    '&lt;img src=x onerror=alert(1)&gt; &#123;&#123; x &#125;&#125; [c](javascript:alert(1))'
+    >>> inline_html("one\\n\\ntwo")
+    'one</p><p>two'
+    """
+    paragraphs = [p.strip() for p in re.split(r"\n[ \t]*\n", text.strip()) if p.strip()]
+    return "</p><p>".join(_inline(p) for p in paragraphs)
+
+
+def listing_html(text: str, summary: str) -> str:
+    """A spec file shown as compact plain text, folded (``summary`` is already HTML).
+
+    >>> listing_html("name: x  # <b>\\n", "The spec")
+    '<details class="example cs-spec"><summary>The spec</summary><pre><code>name: x  # \
+&lt;b&gt;\\n</code></pre></details>'
+    """
+    return (
+        f'<details class="example cs-spec"><summary>{summary}</summary>'
+        f"<pre><code>{_escape(text.rstrip())}\n</code></pre></details>"
+    )
