@@ -3,7 +3,7 @@
 #   make test    set up, then lint, type-check, build strictly and run every test (browser included)
 #   make test-fast  lint, type-check and every test not marked slow (no site build, no browser,
 #                no notebook re-execution): the loop to run while editing, under a minute
-#   make build   build the site into site/
+#   make build   build the site into site/ (replaced only when the build succeeds)
 #   make bench   benchmarks (build time, serve reload, page weight, Lighthouse) -> bench/results.json
 #   make notebooks  re-execute the notebooks in place
 #   make mutation  mutation testing of the package (mutmut) and the calculator -> bench/mutation.json
@@ -38,7 +38,7 @@ serve: setup
 	$(BIN)/mkdocs serve -a 127.0.0.1:8000
 
 build: setup
-	$(BIN)/mkdocs build --strict
+	MKDOCS=$(BIN)/mkdocs bash scripts/build-site.sh site
 
 lint: setup
 	$(BIN)/ruff check convshare tests hooks bench docs
@@ -61,4 +61,4 @@ notebooks: setup
 	$(BIN)/python docs/notebooks/execute.py
 
 clean:
-	rm -rf site .pytest_cache .mypy_cache .ruff_cache screenshots
+	rm -rf site site.new site.old .pytest_cache .mypy_cache .ruff_cache screenshots
