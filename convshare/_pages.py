@@ -45,8 +45,13 @@ _INLINE = re.compile(
 )
 
 
+_HTML_SPECIAL = str.maketrans({"{": "&#123;", "}": "&#125;", "$": "&#36;", "\\": "&#92;"})
+
+
 def _escape(text: str) -> str:
-    return html.escape(text, quote=True).replace("{", "&#123;").replace("}", "&#125;")
+    """HTML-escaped, and the characters that later passes over the HTML look for (templates'
+    braces, maths' dollars and backslashes) written as references."""
+    return html.escape(text, quote=True).translate(_HTML_SPECIAL)
 
 
 def _inline(text: str, links: bool = True) -> str:
@@ -78,8 +83,9 @@ def inline_html(text: str) -> str:
     >>> inline_html("**LeNet-5**, *1998*: see [the `paper`](https://example.org/a_b).")
     '<strong>LeNet-5</strong>, <em>1998</em>: see <a href="https://example.org/a_b">the \
 <code>paper</code></a>.'
-    >>> inline_html('<img src=x onerror=alert(1)> {{ x }} [c](javascript:alert(1))')
-    '&lt;img src=x onerror=alert(1)&gt; &#123;&#123; x &#125;&#125; [c](javascript:alert(1))'
+    >>> inline_html('<img src=x onerror=alert(1)> {{ x }} $$y$$ [c](javascript:alert(1))')
+    '&lt;img src=x onerror=alert(1)&gt; &#123;&#123; x &#125;&#125; &#36;&#36;y&#36;&#36; \
+[c](javascript:alert(1))'
     >>> inline_html("one\\n\\ntwo")
     'one</p><p>two'
     """

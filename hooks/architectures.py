@@ -701,6 +701,7 @@ def on_page_markdown(markdown: str, page: Any, config: Any, **kwargs: Any) -> st
     return markdown
 
 
+@event_priority(10)  # before hooks/cjk.py joins Chinese lines, so that spec text is joined too
 def on_page_content(html_: str, page: Any, **kwargs: Any) -> str:
     """Put the spec texts' HTML where their placeholders are, and give spec pages their title.
 

@@ -18,10 +18,10 @@ Expressions are page authors' text, and only theirs: this hook runs before the h
 insert generated text (architectures.py), which never holds ``{{``. They are not Python: a
 small language is parsed with :mod:`ast` and walked by :func:`evaluate`, which allows names
 from the namespace, attribute access on the package's objects (never a name that starts with
-``_``), subscripts by literal integers or strings, calls of the namespace's functions, a few builtins and
-public methods of the package's objects, integer and string literals, ``+ - * //`` on integers
-and ``+`` on two strings. Nothing else (``__globals__``, lambdas, comprehensions, ``**``) can
-be written.
+``_``), subscripts by literal integers or strings, calls of the namespace's functions, a few
+builtins and public methods of the package's objects, integer and string literals,
+``+ - * //`` on integers and ``+`` on two strings. Nothing else (``__globals__``, lambdas,
+comprehensions, ``**``) can be written.
 """
 
 from __future__ import annotations

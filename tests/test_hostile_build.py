@@ -53,7 +53,7 @@ def _payloads(marker: Path) -> dict[str, str]:
         "link": "[click](javascript:alert(13)) <a href='javascript:alert(14)'>a</a>",
         "html": "<img src=x onerror=alert(15)><script>alert(16)</script><svg onload=alert(17)>",
         "snippet": '\n\n--8<-- ".git/HEAD"\n\n--8<-- "mkdocs.yml"\n\n;--8<-- "README.md"\n\n',
-        "maths": "$x$ :smile: ++ctrl++ ==mark== ^^sup^^ ~~del~~ *[HTML]: Hyper",
+        "maths": "$x$ $$y$$ \\[z\\] :smile: ++ctrl++ ==mark== ^^sup^^ ~~del~~ *[HTML]: Hyper",
     }
 
 
