@@ -22,7 +22,7 @@ from ._measurements import (
     measurement_table,
 )
 from ._network import Layer, LayerResult, Network, NetworkResult, analyse
-from ._pages import inline_html, listing_html, markdown_text
+from ._pages import inline_html, listing_html, markdown_text, plain_html
 from ._render import (
     approx,
     article_layers,
@@ -79,6 +79,7 @@ __all__ = [
     "overview_figure",
     "overview_table",
     "parse_spec",
+    "plain_html",
     "ratio",
     "shape",
     "tensor_shape",

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import html
 import math
 import re
 from collections.abc import Sequence
 
 from ._network import NetworkResult
+from ._pages import plain_html
 from ._render import _lang, fmt
 
 __all__ = ["bar_chart", "network_figure", "overview_figure"]
@@ -89,7 +89,7 @@ def bar_chart(
     def x(v: int) -> float:
         return left + (plot * math.log10(v) / decades if v > 0 else 0)
 
-    esc = html.escape
+    esc = plain_html
     ident = _slug(ident)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="cs-figure" viewBox="0 0 {width} {height}"'

@@ -18,7 +18,7 @@ from __future__ import annotations
 import html
 import re
 
-__all__ = ["inline_html", "listing_html", "markdown_text"]
+__all__ = ["inline_html", "listing_html", "markdown_text", "plain_html"]
 
 # ASCII punctuation that starts some Markdown syntax, extension or template: emphasis, code,
 # links, attributes ({: ...}), templates ({{ ... }}), snippets (--8<--), maths ($), HTML, tables,
@@ -48,10 +48,18 @@ _INLINE = re.compile(
 _HTML_SPECIAL = str.maketrans({"{": "&#123;", "}": "&#125;", "$": "&#36;", "\\": "&#92;"})
 
 
-def _escape(text: str) -> str:
-    """HTML-escaped, and the characters that later passes over the HTML look for (templates'
-    braces, maths' dollars and backslashes) written as references."""
+def plain_html(text: str) -> str:
+    """Text for HTML (an element or an attribute), shown as written: escaped, and the characters
+    that later passes over the HTML look for (templates' braces, maths' dollars and
+    backslashes) written as character references.
+
+    >>> plain_html('<b title="x">$$ {{ y }} \\\\[</b>')
+    '&lt;b title=&quot;x&quot;&gt;&#36;&#36; &#123;&#123; y &#125;&#125; &#92;[&lt;/b&gt;'
+    """
     return html.escape(text, quote=True).translate(_HTML_SPECIAL)
+
+
+_escape = plain_html
 
 
 def _inline(text: str, links: bool = True) -> str:

@@ -578,7 +578,7 @@ def on_files(files: Files, config: Any, **kwargs: Any) -> Files:
             (f for f in files if f.is_documentation_page() and _norm(f.src_uri) == uri), None
         )
         if mine is None:
-            title = _defer(html.escape(spec.title(current)))
+            title = _defer(_convshare().plain_html(spec.title(current)))
             content = f"# {title}\n\n<!-- network: {spec.path.name} -->\n"
             mine = _page_file(config, spec.stem, current, default, content)
             files.append(mine)
