@@ -138,11 +138,15 @@ def discover_pages(site: Path) -> list[SitePage]:
 
 
 #: Fixtures that build the site: a test that uses one is slow.
-_SLOW_FIXTURES = {"built_site", "build_site_into", "site_base_path", "site_page"}
+_SLOW_FIXTURES = {"built_site", "build_site_into", "site_base_path", "site_page", "hostile_site"}
 
 #: Other slow tests, by function name: they build a site of their own, or compare thousands of
 #: layers with PyTorch (the fast loop keeps the small property tests and every worked example).
 _SLOW_TESTS = {
+    # the hostile-spec corpus, one bounded `check` subprocess per case
+    "test_committed_hostile_spec",
+    "test_generated_hostile_spec",
+    "test_check_goes_on_and_speaks_chinese",
     "test_broken_spec_fails_the_build",
     "test_a_new_spec_appears_and_markup_stays_text",
     "test_conv2d_matches_torch_small",

@@ -554,6 +554,8 @@ def build_mini_site(
     shutil.copytree(
         ROOT / "hooks", tmp_path / "hooks", ignore=shutil.ignore_patterns("__pycache__")
     )
+    if (ROOT / "overrides").is_dir():  # the theme's custom_dir, relative to the config
+        shutil.copytree(ROOT / "overrides", tmp_path / "overrides")
     (docs / "add-architecture.md").write_text("# 添加\n", encoding="utf-8")
     (docs / "add-architecture.en.md").write_text("# Add\n", encoding="utf-8")
     for name in ("index.md", "index.en.md"):

@@ -94,6 +94,8 @@ def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Pat
     docs = tmp / "docs"
     (docs / "architectures").mkdir(parents=True)
     shutil.copytree(ROOT / "hooks", tmp / "hooks", ignore=shutil.ignore_patterns("__pycache__"))
+    if (ROOT / "overrides").is_dir():  # the theme's custom_dir, relative to the config
+        shutil.copytree(ROOT / "overrides", tmp / "overrides")
     for name in ("index.md", "index.en.md"):
         shutil.copy(SPEC_DIR / name, docs / "architectures" / name)
     shutil.copy(SPEC_DIR / "lenet-5.yaml", docs / "architectures" / "lenet-5.yaml")
@@ -173,8 +175,14 @@ def test_spec_text_is_shown_as_written(hostile_site: tuple[Path, Path, str]) -> 
         assert "<script>alert(16)" not in raw and "onerror=alert" not in raw.replace(
             "&lt;img src=x onerror=alert", ""
         )
-    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
-    docs = [d for d in index["docs"] if "hostile" in d["location"]]
+    indexes = sorted((site / "search").glob("search_index*.json"))
+    assert indexes, "a search index is built"
+    docs = [
+        d
+        for index in indexes
+        for d in json.loads(index.read_text(encoding="utf-8"))["docs"]
+        if "hostile" in d["location"]
+    ]
     assert docs, "the hostile page is in the search index"
     for doc in docs:
         assert "<script" not in doc["text"] and "onerror=" not in doc["text"].replace(
