@@ -80,9 +80,10 @@ def test_bad_data_file_names_file_entry_and_problem(
 
 
 def test_pages_do_not_type_measured_figures() -> None:
-    """No page source types a measured time: the pages render them from the data file."""
+    """No page or notebook source types a measured time: they render them from the data file."""
     figures = [f for m in cs.load_measurements(DATA).values() for f in _figures(m)]
-    sources = [*(ROOT / "docs").rglob("*.md")]
+    # Pages and the notebooks' sources (the executed notebooks hold the rendered outputs).
+    sources = [*(ROOT / "docs").rglob("*.md"), *(ROOT / "docs" / "notebooks").glob("_src_*.py")]
     offenders = [
         f"{p.relative_to(ROOT)}: {f}"
         for p in sources

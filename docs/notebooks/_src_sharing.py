@@ -25,7 +25,7 @@ CELLS = [
           （unshared convolution）。
 
         接着检验三件事：让局部连接层的每个位置都持有卷积层的滤波器，两者的输出是否相同；PyTorch
-        数出的参数个数是否与 `convshare` 的计算一致；参数个数的差距如何随输出尺寸增长。
+        数出的参数量是否与 `convshare` 的计算一致；两种参数量的差距如何随输出尺寸增长。
         """,
         f"""
         # Same outputs, far fewer parameters
@@ -150,7 +150,7 @@ CELLS = [
         """,
         lenet28=("原文的 LeNet（28×28）", "The article's LeNet (28×28)"),
         layer=("层", "Layer"),
-        shape=("输出形状（批量×通道×高×宽）", "Output shape (batch×channels×height×width)"),
+        shape=("输出形状（批量大小×通道×高×宽）", "Output shape (batch×channels×height×width)"),
         maxdiff=("两层输出之差（绝对值）", "Absolute difference between the layers"),
         maxabs=("输出的最大绝对值", "Largest absolute output"),
     ),
@@ -175,9 +175,9 @@ CELLS = [
     ),
     md(
         """
-        ## PyTorch 数出的参数个数
+        ## PyTorch 数出的参数量
 
-        参数个数直接问 PyTorch（各参数张量 `numel()` 之和），再与 `convshare` 的 `params_shared`、
+        参数量直接问 PyTorch（各参数张量 `numel()` 之和），再与 `convshare` 的 `params_shared`、
         `params_unshared` 比较。这里的层建在 `meta` 设备上：只有形状，不分配内存。
         """,
         """
@@ -205,16 +205,16 @@ CELLS = [
         table(header, rows)
         """,
         layer=("层", "Layer"),
-        conv=("有共享：PyTorch", "Shared: PyTorch"),
-        shared=("有共享：convshare", "Shared: convshare"),
-        lc=("无共享：PyTorch", "Unshared: PyTorch"),
-        unshared=("无共享：convshare", "Unshared: convshare"),
+        conv=("共享：PyTorch", "Shared: PyTorch"),
+        shared=("共享：convshare", "Shared: convshare"),
+        lc=("不共享：PyTorch", "Unshared: PyTorch"),
+        unshared=("不共享：convshare", "Unshared: convshare"),
         ratio=("倍数 = 输出位置数", "Ratio = output positions"),
     ),
     md(
         """
-        两边完全一致，倍数恰好等于每个特征图上的输出位置数。原文给 AlexNet 第一层算出的无共享参数
-        个数与此不同：
+        两边完全一致，倍数恰好等于每个特征图上的输出位置数。原文给 AlexNet 第一层算出的不共享时的
+        参数量与此不同：差在哪里？
         """,
         """
         Both sides agree exactly, and the ratio is exactly the number of output positions of a
@@ -231,13 +231,18 @@ CELLS = [
         """,
         sentence=(
             'f"原文：{fmt(ARTICLE_FIGURE)}；"\n'
-            '      f"参数（含偏置）：{fmt(alex.params_unshared)}；"\n'
-            '      f"只计权重：{fmt(alex.positions * alex.weights_shared)}。"\n'
-            '      "原文的数与两者都不相符。"',
+            '      f"参数（含偏置）：{fmt(alex.params_unshared)}，"\n'
+            '      f"比原文多 {fmt(alex.params_unshared - ARTICLE_FIGURE)}；"\n'
+            '      f"只计权重：{fmt(alex.positions * alex.weights_shared)}，"\n'
+            '      f"比原文少 {fmt(ARTICLE_FIGURE - alex.positions * alex.weights_shared)}。"\n'
+            '      "原文的数离只计权重的乘积近得多：很可能漏了偏置，末几位又抄错了。"',
             'f"Article: {fmt(ARTICLE_FIGURE)}; "\n'
-            '      f"parameters (biases included): {fmt(alex.params_unshared)}; "\n'
-            '      f"weights only: {fmt(alex.positions * alex.weights_shared)}. "\n'
-            '      "The article\'s figure is neither."',
+            '      f"parameters (biases included): {fmt(alex.params_unshared)}, "\n'
+            '      f"{fmt(alex.params_unshared - ARTICLE_FIGURE)} more; "\n'
+            '      f"weights only: {fmt(alex.positions * alex.weights_shared)}, "\n'
+            '      f"{fmt(ARTICLE_FIGURE - alex.positions * alex.weights_shared)} fewer. "\n'
+            '      "The article\'s figure is much closer to the weights-only product: "\n'
+            '      "probably the biases left out and the last digits miscopied."',
         ),
     ),
     md(
@@ -320,8 +325,8 @@ CELLS = [
         $$P_\text{unshared} = H_\text{out} W_\text{out} \cdot C_\text{out}
         \left( k_h k_w C_\text{in} + 1 \right) = H_\text{out} W_\text{out} \cdot P_\text{shared}$$
 
-        有共享时的参数个数 $P_\text{shared}$ 与输入尺寸无关。下图让输入尺寸从小变大，画出两种几何
-        （LeNet 的 5×5、1→6 通道和 AlexNet 第一层的 11×11、步幅 4、3→96 通道）下的两种参数个数，
+        共享时的参数量 $P_\text{shared}$ 与输入尺寸无关。下图让输入尺寸从小变大，画出两种几何
+        （LeNet 的 5×5、1→6 通道和 AlexNet 第一层的 11×11、步幅 4、3→96 通道）下的两种参数量，
         并标出上表中由 PyTorch 数出的三个层。
         """,
         r"""
@@ -371,22 +376,22 @@ CELLS = [
         print(«checked»)
         show(fig, «alt»)
         """,
-        unshared=("无共享", "without sharing"),
-        shared=("有共享", "with sharing"),
+        unshared=("不共享", "without sharing"),
+        shared=("共享", "with sharing"),
         xlabel=(
             "每个特征图的输出位置数 H_out × W_out",
             "output positions per feature map, H_out × W_out",
         ),
-        ylabel=("参数个数", "parameters"),
+        ylabel=("参数量", "parameters"),
         checked=(
             'f"检查了 {checked} 种输入尺寸："\n'
-            '      "无共享的参数个数都恰好是有共享时的 H_out·W_out 倍。"',
+            '      "不共享时的参数量都恰好是共享时的 H_out·W_out 倍。"',
             'f"Checked {checked} input sizes: without sharing, the count is "\n'
             '      "exactly H_out·W_out times the count with sharing in every case."',
         ),
         alt=(
-            "双对数坐标图：横轴为输出位置数，纵轴为参数个数。两种几何下，有共享的参数个数都是水平线，"
-            "无共享的参数个数随输出位置数成正比增长；黑点标出 LeNet-5 C1、原文的 LeNet 和 AlexNet "
+            "双对数坐标图：横轴为输出位置数，纵轴为参数量。两种几何下，共享时的参数量都是水平线，"
+            "不共享时的参数量随输出位置数成正比增长；黑点标出 LeNet-5 C1、原文的 LeNet 和 AlexNet "
             "第一层。",
             "Log-log plot of parameters against output positions. For both geometries the count "
             "with sharing is a horizontal line and the count without sharing grows in proportion "
@@ -399,7 +404,7 @@ CELLS = [
         ## 小结
 
         - 卷积层和同样几何的局部连接层可以计算完全相同的函数；参数共享改变的是需要存储和学习的参数
-          个数，少了“输出位置数”那么多倍。
+          量：少到原来的“输出位置数”分之一。
         - 共享的滤波器在每个位置做同样的检测，这正是平移等变的来源，也只带来平移等变；见
           [第二个笔记本](../equivariance/)。
         - 两种层的乘加次数相同（见[公式](../../formulas/)）；共享能否让训练更快，见

@@ -102,8 +102,8 @@ CELLS = [
         alex=("AlexNet conv1，缩小版（51×51）", "AlexNet conv1, scaled (51×51)"),
         layer=("层", "Layer"),
         output=("输出", "Output"),
-        shared=("参数（有共享）", "Parameters, shared"),
-        unshared=("参数（无共享）", "Parameters, unshared"),
+        shared=("共享时的参数量", "Parameters, shared"),
+        unshared=("不共享时的参数量", "Parameters, unshared"),
         macs=("每张图的乘加次数（两者相同）", "MACs per image (both)"),
     ),
     md(
@@ -111,7 +111,7 @@ CELLS = [
         ## 计算量：相同
 
         先让 PyTorch 自己数浮点运算次数（`torch.utils.flop_counter.FlopCounterMode`，按每次乘加
-        2 次浮点运算计），批量为 8，前向和反向分开数。这些层是网络的第一层，输入不需要梯度，所以
+        2 次浮点运算计），批量大小为 8，前向和反向分开数。这些层是网络的第一层，输入不需要梯度，所以
         反向只计算权重梯度。
         """,
         """
@@ -153,18 +153,18 @@ CELLS = [
         layer=("层", "Layer"),
         forward=("前向（卷积 / 局部连接）", "Forward (conv / locally connected)"),
         backward=("反向（卷积 / 局部连接）", "Backward (conv / locally connected)"),
-        expected=("2 × 乘加次数 × 批量", "2 × MACs × batch"),
+        expected=("2 × 乘加次数 × 批量大小", "2 × MACs × batch"),
     ),
     md(
         """
-        两种层的运算次数完全相同，并等于 `convshare` 算出的 2 × 乘加次数 × 批量。
+        两种层的运算次数完全相同，并等于 `convshare` 算出的 2 × 乘加次数 × 批量大小。
         如果共享让训练变快，原因不在运算次数。
 
         ## 内存：参数、梯度、优化器状态和激活值
 
-        下表是解析计算（不是测量）的 float32 字节数，批量为 16：参数、同样多的梯度、带动量的 SGD 为
-        每个参数保存的一份动量缓冲区，以及为反向传播保存的张量（卷积层保存输入；局部连接层保存
-        `unfold` 展开后的输入块，每个输入像素被复制到它所在的每一个窗口里）。
+        下表是解析计算（不是测量）的 float32 字节数，批量大小为 16：参数、同样多的梯度、
+        带动量的 SGD 为每个参数保存的一份动量缓冲区，以及为反向传播保存的张量（卷积层保存输入；
+        局部连接层保存 `unfold` 展开后的输入块，每个输入像素被复制到它所在的每一个窗口里）。
         """,
         """
         Both layers count exactly the same operations, equal to `convshare`'s 2 × MACs × batch.
@@ -220,7 +220,7 @@ CELLS = [
         """
         ## 计时
 
-        每种层、每个批量（1 和 16）先预热一步，再计时 5 步，取中位数：前向（`layer(x)`）、反向
+        每种层、每个批量大小（1 和 16）先预热一步，再计时 5 步，取中位数：前向（`layer(x)`）、反向
         （`loss.backward()`）和一步带动量的 SGD（`optimizer.step()`）。本机的其他负载会让数字
         上下浮动，重新运行笔记本得到的数会略有不同，但倍数的量级是稳定的。
         """,
@@ -275,16 +275,17 @@ CELLS = [
                 c, l = time_phases(conv, x), time_phases(lc, x)
                 timings[name, n] = c, l
                 phases = [f"{ms(c[k])} / {ms(l[k])}" for k in range(3)]
-                rows.append([name, n, *phases, f"{sum(l) / sum(c):.1f}×"])
+                rows.append([name, n, *phases, f"{sum(l) / sum(c):.1f}«times»"])
         table(["«layer»", "«batch»", "«forward»", "«backward»", "«sgd»", "«ratio»"], rows)
         """,
         tags=["timing"],
         layer=("层", "Layer"),
-        batch=("批量", "Batch"),
+        batch=("批量大小", "Batch"),
         forward=("前向 ms（卷积 / 局部连接）", "Forward ms (conv / LC)"),
         backward=("反向 ms（卷积 / 局部连接）", "Backward ms (conv / LC)"),
         sgd=("SGD 一步 ms（卷积 / 局部连接）", "SGD step ms (conv / LC)"),
         ratio=("一步总时间之比（局部连接 ÷ 卷积）", "Step time ratio (LC ÷ conv)"),
+        times=("\u00a0倍", "×"),
     ),
     code(
         """
@@ -302,11 +303,11 @@ CELLS = [
         show(fig, «alt»)
         """,
         tags=["timing"],
-        batch=("批量", "batch"),
+        batch=("批量大小", "batch"),
         ylabel=("局部连接层一步耗时 ÷ 卷积层", "locally connected step time ÷ conv"),
         alt=(
-            "柱状图：三个层在批量 1 和 16 下，局部连接层一步训练的耗时与卷积层之比。所有柱都高于"
-            "表示相等的 1 倍线。具体数值见上表。",
+            "柱状图：三个层在批量大小 1 和 16 下，局部连接层一步训练的耗时与卷积层之比。"
+            "所有柱都高于表示相等的 1 倍线。具体数值见上表。",
             "Bar chart of the time of one training step of the locally connected layer divided by "
             "that of the convolution, for the three layers at batch sizes 1 and 16. Every bar "
             "is above the line at 1 that marks equal times. The values are in the table above.",
@@ -318,9 +319,9 @@ CELLS = [
 
         乘加次数相同，局部连接层却明显更慢，原因在于内存，而不在运算：
 
-        - **数据复用**。卷积层的每个权重在一步里被用到“批量 × 输出位置数”次，一次从内存读入就能
-          做很多次乘加；局部连接层的每个权重只被用到“批量”次。批量为 1 时，它的每个权重读入后只做
-          一次乘加，速度由内存带宽决定，而不是由计算能力决定。
+        - **数据复用**。卷积层的每个权重在一步里被用到“批量大小 × 输出位置数”次，一次从内存
+          读入就能做很多次乘加；局部连接层的每个权重只被用到“批量大小”次。批量大小为 1 时，
+          它的每个权重读入后只做一次乘加，速度由内存带宽决定，而不是由计算能力决定。
         - **梯度与优化器状态**。梯度和动量缓冲区与参数一样多：局部连接层的反向要写出多出“输出位置数”
           倍的梯度，SGD 一步要读写多出同样倍数的参数、梯度和动量（上表的 SGD 列）。这部分正是原文
           所说的“需要更新的权重更少”，但它只是一步训练的一部分。
@@ -329,19 +330,6 @@ CELLS = [
 
         所以“共享减少训练时间”这个结论成立，但理由不是运算更少，而是要搬运的内存更少、每次读入的
         数据被复用得更多。
-
-        ## GPU 上的测量
-
-        为本站在 GPU 上做过同样的测量（NVIDIA H200，PyTorch 2.11，批量 128，float32，20 步取
-        中位数；卷积层与同样几何、每个位置都持有相同滤波器的局部连接层，一步包括前向、反向和 SGD）：
-
-        | 层 | 卷积层 | 局部连接层 | 倍数 | 显存峰值（卷积 / 局部连接） |
-        | --- | ---: | ---: | ---: | ---: |
-        | LeNet-5 C1（32×32 输入） | 0.75 ms | 2.13 ms | 2.8× | 47 MB / 94 MB |
-        | AlexNet conv1（227×227 输入） | 3.39 ms | 10.17 ms | 3.0× | 1.31 GB / 2.42 GB |
-
-        这些是引用的测量值，不是本页计算的结果。GPU 上局部连接层慢约 3 倍，
-        方向与上面 CPU 上的测量相同。
         """,
         """
         ## Why it is slower
@@ -364,21 +352,45 @@ CELLS = [
 
         So the conclusion "sharing reduces training time" holds, but not because there is less
         arithmetic: there is less memory to move, and the data that is read is reused more.
+        """,
+    ),
+    md(
+        """
+        ## GPU 上的测量
 
+        同样的测量也在 GPU 上做过。GPU 的测量无法在构建网站时重跑，所以记在数据文件
+        `docs/data/measurements.yml` 里，连同硬件、软件、日期和来源；下表由 `convshare` 从那里读出，
+        比值由表中的时间算出：
+        """,
+        """
         ## Measured on a GPU
 
-        The same measurement was made for this site on a GPU (NVIDIA H200, PyTorch 2.11, batch
-        128, float32, median of 20 steps; a convolution against a locally connected layer of the
-        same geometry holding the same filter at every position; one step is forward, backward
-        and SGD):
+        The same measurement was made on a GPU. It cannot be re-run when the site is built, so it
+        is recorded in the data file `docs/data/measurements.yml`, with its hardware, software,
+        date and source; `convshare` reads the table below from there and computes the ratios
+        from the times:
+        """,
+    ),
+    code(
+        """
+        from IPython.display import Markdown
 
-        | Layer | Convolution | Locally connected | Ratio | Peak GPU memory (conv / LC) |
-        | --- | ---: | ---: | ---: | ---: |
-        | LeNet-5 C1 (32×32 input) | 0.75 ms | 2.13 ms | 2.8× | 47 MB / 94 MB |
-        | AlexNet conv1 (227×227 input) | 3.39 ms | 10.17 ms | 3.0× | 1.31 GB / 2.42 GB |
-
-        These are quoted measurements, not computed on this page. On the GPU the locally
-        connected layer is about 3 times slower: the same direction as the CPU measurement above.
+        gpu = convshare.load_measurements("../data/measurements.yml")["gpu-training-step"]
+        Markdown(
+            convshare.measurement_table(gpu, "«lang»")
+            + "\\n\\n"
+            + convshare.measurement_source(gpu, "«lang»")
+        )
+        """,
+    ),
+    md(
+        """
+        这些是记录下来的测量值，不是本页计算的结果。GPU 上局部连接层同样更慢，
+        方向与上面 CPU 上的测量相同。
+        """,
+        """
+        These are recorded measurements, not computed on this page. On the GPU the locally
+        connected layer is slower too: the same direction as the CPU measurement above.
         """,
     ),
     md(
@@ -481,13 +493,15 @@ CELLS = [
     code(
         """
         table(["«net»", "«time»", "«ratio»"],
-              [[name, f"{s:.2f}", f"{s / seconds['«conv»']:.1f}×"] for name, s in seconds.items()])
+              [[name, f"{s:.2f}", f"{s / seconds['«conv»']:.1f}«times»"]
+               for name, s in seconds.items()])
         """,
         tags=["timing"],
         conv=("卷积", "convolution"),
         net=("第一层", "First layer"),
         time=("训练 8 轮用时（秒）", "Time for 8 epochs (s)"),
         ratio=("与卷积网络之比", "Ratio to the convolutional network"),
+        times=("\u00a0倍", "×"),
     ),
     md(
         """
@@ -499,7 +513,7 @@ CELLS = [
 
         - 参数共享不减少运算：两种层的乘加次数和 PyTorch 数出的浮点运算次数完全相同。
         - 共享减少参数、梯度和优化器状态，让每次读入的权重被复用得更多；所以实际训练确实更快，
-          在本机的 CPU 上和引用的 GPU 测量中都是如此，快多少取决于层、批量和硬件。
+          在本机的 CPU 上和引用的 GPU 测量中都是如此，快多少取决于层、批量大小和硬件。
         - 这个速度差是内存和数据复用造成的，而不是“权重更新次数”本身。
         """,
         """
