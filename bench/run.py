@@ -798,7 +798,7 @@ def main() -> int:
         "--skip",
         nargs="*",
         default=[],
-        choices=["build", "networks", "serve", "weight", "lighthouse"],
+        choices=["build", "networks", "serve", "weight", "lighthouse", "lighthouse-uncompressed"],
     )
     parser.add_argument("--output", type=Path, default=RESULTS)
     parser.add_argument(
@@ -855,9 +855,12 @@ def main() -> int:
             results["lighthouse"] = bench_lighthouse(
                 site, args.lighthouse_runs, results.get("weight"), gzipped=True
             )
-            results["lighthouse_uncompressed"] = bench_lighthouse(
-                site, args.lighthouse_runs, results.get("weight"), gzipped=False
-            )
+            if "lighthouse-uncompressed" not in args.skip:
+                results["lighthouse_uncompressed"] = bench_lighthouse(
+                    site, args.lighthouse_runs, results.get("weight"), gzipped=False
+                )
+            else:
+                results["lighthouse_uncompressed"] = None
         else:
             results["lighthouse"] = previous.get("lighthouse")
             results["lighthouse_uncompressed"] = previous.get("lighthouse_uncompressed")
