@@ -277,6 +277,95 @@ SPEC_MESSAGES: dict[str, dict[str, str]] = {
         "en": "unknown layer type {type}",
         "zh": "未知的层类型 {type}",
     },
+    "bad_merge": {
+        "en": "merge must be one of {merges}, got {value}",
+        "zh": "merge 必须是 {merges} 之一，实际为 {value}",
+    },
+    "bad_branches": {
+        "en": "branches must be a list of at least two branches, each a list of layers "
+        "([] for the identity)",
+        "zh": "branches 必须是至少两个分支的列表，每个分支是一个层列表（[] 表示恒等）",
+    },
+    "concat_mismatch": {
+        "en": "the branches give {shapes}: concatenation along the channels needs the same "
+        "height and width in every branch",
+        "zh": "各分支输出 {shapes}：沿通道拼接要求每个分支的高和宽相同",
+    },
+    "sum_mismatch": {
+        "en": "the branches give {shapes}: a sum needs equal shapes",
+        "zh": "各分支输出 {shapes}：相加要求形状相同",
+    },
+    "multiply_mismatch": {
+        "en": "the branches give {shapes}: a product needs equal shapes, or a "
+        "(channels, 1, 1) gate with the same channels",
+        "zh": "各分支输出 {shapes}：相乘要求形状相同，或者是通道数相同的 (通道, 1, 1) 门控",
+    },
+    # Blocks (named groups of layers, used with use: and repeat:).
+    "blocks_not_mapping": {
+        "en": "blocks must be a mapping: block name -> {{args, defaults, layers}}",
+        "zh": "blocks 必须是映射：块名 -> {{args, defaults, layers}}",
+    },
+    "block_bad_name": {
+        "en": "a block's name must be a word (letters, digits, _), got {value}",
+        "zh": "块名必须是一个词（字母、数字、_），实际为 {value}",
+    },
+    "block_not_mapping": {
+        "en": "a block must be a mapping with layers (and args, defaults)",
+        "zh": "块必须是包含 layers（以及 args、defaults）的映射",
+    },
+    "block_unknown_field": {
+        "en": "unknown field {key} (fields: args, defaults, layers)",
+        "zh": "未知字段 {key}（可用字段：args、defaults、layers）",
+    },
+    "block_no_layers": {
+        "en": "a block needs a non-empty list of layers",
+        "zh": "块需要一个非空的层列表",
+    },
+    "block_bad_args": {
+        "en": "args must be a list of argument names (words), and defaults a mapping from "
+        "argument names to values",
+        "zh": "args 必须是参数名（词）的列表，defaults 必须是参数名到取值的映射",
+    },
+    "block_arg_reserved": {
+        "en": "{key} cannot be an argument's name: {why}",
+        "zh": "{key} 不能用作参数名：{why}",
+    },
+    "unknown_block": {
+        "en": "unknown block {name}; blocks: {known}",
+        "zh": "未知的块 {name}；已定义的块：{known}",
+    },
+    "block_nested": {
+        "en": "blocks nested more than {limit} deep (does block {name} use itself?)",
+        "zh": "块的嵌套超过 {limit} 层（块 {name} 是否用到了它自己？）",
+    },
+    "bad_repeat": {
+        "en": "repeat must be a whole number from 1 to {limit}, got {value}",
+        "zh": "repeat 必须是 1 到 {limit} 之间的整数，实际为 {value}",
+    },
+    "bad_from": {
+        "en": "from must be a whole number, 0 or more, got {value}",
+        "zh": "from 必须是不小于 0 的整数，实际为 {value}",
+    },
+    "block_no_arg": {
+        "en": "block {name} has no argument {key} (arguments: {known})",
+        "zh": "块 {name} 没有参数 {key}（它的参数：{known}）",
+    },
+    "block_needs_arg": {
+        "en": "block {name} needs the argument {key}",
+        "zh": "块 {name} 需要参数 {key}",
+    },
+    "unknown_var": {
+        "en": "${var} is not an argument here (arguments: {known})",
+        "zh": "${var} 不是这里的参数（可用的参数：{known}）",
+    },
+    "repeat_without_use": {
+        "en": "repeat and from go with use: a block used several times",
+        "zh": "repeat 和 from 只能与 use 一起使用（把一个块重复使用多次）",
+    },
+    "expanded_too_many": {
+        "en": "more than {limit} layers once blocks are expanded",
+        "zh": "展开块之后层数超过 {limit}",
+    },
     "residual_mismatch": {
         "en": "the body gives {body} but the shortcut gives {shortcut}: a residual addition "
         "needs equal shapes",

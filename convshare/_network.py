@@ -15,6 +15,7 @@ from ._errors import GeometryError, NetworkShapeError
 
 __all__ = [
     "ACTIVATIONS",
+    "MERGES",
     "Layer",
     "LayerResult",
     "Network",
@@ -23,8 +24,27 @@ __all__ = [
     "analyse",
 ]
 
-#: Layers that keep the shape and hold no parameters.
-ACTIVATIONS = ("relu", "relu6", "tanh", "sigmoid", "dropout", "lrn", "softmax")
+#: Layers that keep the shape and hold no parameters. ``dropout`` and ``stochastic_depth``
+#: (which drops a whole residual branch at random while training) do nothing at inference.
+ACTIVATIONS = (
+    "relu",
+    "relu6",
+    "tanh",
+    "sigmoid",
+    "silu",
+    "gelu",
+    "hardswish",
+    "hardsigmoid",
+    "dropout",
+    "stochastic_depth",
+    "lrn",
+    "softmax",
+)
+
+#: How a ``parallel`` layer merges its branches: along the channel axis, by an elementwise sum,
+#: or by an elementwise product (a gate such as squeeze-and-excitation; a branch that ends in a
+#: 1×1 map is broadcast over the other's positions).
+MERGES = ("concat", "sum", "multiply")
 
 Shape = tuple[int, ...]
 
@@ -34,7 +54,8 @@ class Layer:
     """One layer as written in a spec: a type, a name and its arguments.
 
     A ``residual`` layer holds a ``body`` and a ``shortcut`` (empty for an identity shortcut);
-    its output is the sum of both branches.
+    its output is the sum of both branches. A ``parallel`` layer holds ``branches`` (each a
+    sequence of layers, empty for the identity) and merges them as its ``merge`` argument says.
     """
 
     type: str
@@ -42,6 +63,7 @@ class Layer:
     args: dict[str, object] = field(default_factory=dict)
     body: tuple[Layer, ...] = ()
     shortcut: tuple[Layer, ...] = ()
+    branches: tuple[tuple[Layer, ...], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -76,7 +98,8 @@ class LayerResult:
     """Effective padding: how far the first output's receptive field starts before the input."""
     conv: ConvResult | None = None
     branch: str = ""
-    """"" on the main path, or "body"/"shortcut" inside a residual block, "add" for the sum."""
+    """"" on the main path; "body"/"shortcut" inside a residual block and "add" for its sum;
+    "branch" inside a parallel layer and its merge ("concat", "sum", "multiply") for the merge."""
 
     @property
     def neurons(self) -> int:
@@ -324,6 +347,16 @@ def _layer_unchecked(
         c = _spatial(layer, shape)[0]
         units = c * shape[1] * shape[2]
         return [_row(layer, shape, shape, 2 * c, 2 * c, units, 0, f)], shape, f
+    if t in ("layernorm", "layer_scale"):
+        # Layer norm over the channels at each position (ConvNeXt's LayerNorm2d, or nn.LayerNorm
+        # on a flat input): a scale and a shift per channel. Layer scale: one scale per channel.
+        # Both are the same at every position, like batch normalisation: nothing slides.
+        c = shape[0]
+        units = 1
+        for d in shape:
+            units *= d
+        params = 2 * c if t == "layernorm" else c
+        return [_row(layer, shape, shape, params, params, units, 0, f)], shape, f
     if t in ACTIVATIONS:
         return [_row(layer, shape, shape, 0, 0, 0, 0, f)], shape, f
     if t == "flatten":
@@ -346,6 +379,8 @@ def _layer_unchecked(
         return [row], (n_out,), _WHOLE
     if t == "residual":
         return _residual(layer, shape, f)
+    if t == "parallel":
+        return _parallel(layer, shape, f)
     raise NetworkShapeError(layer.name, "unknown_layer", type=repr(t))
 
 
@@ -388,6 +423,81 @@ def _residual(layer: Layer, shape: Shape, f: _Field) -> tuple[list[LayerResult],
         )
     add = _row(layer, body_shape, body_shape, 0, 0, 0, 0, merged, branch="add")
     return [*body_rows, *short_rows, add], body_shape, merged
+
+
+def _union(fields: Sequence[_Field]) -> _Field:
+    """The receptive field of a unit that reads the same position of several branches.
+
+    Branch ``i`` covers input rows ``-start_i + k * jump`` to ``-start_i + k * jump + rf_i - 1``
+    for output row ``k``: the union runs from ``-max(start)`` to ``max(rf_i - 1 - start_i)``.
+    A branch that sees the whole input (global pooling) makes the merge see it too.
+
+    >>> _union([_Field((3, 3), (1, 1), (1, 1)), _Field((1, 1), (1, 1), (0, 0))]).rf
+    (3, 3)
+    >>> _union([_Field((5, 1), (2, 2), (0, 0)), _Field((3, 3), (2, 2), (2, 1))])
+    _Field(rf=(7, 3), jump=(2, 2), start=(2, 1))
+    """
+    if any(x.rf is None or x.jump is None or x.start is None for x in fields):
+        return _WHOLE
+    rf: list[int] = []
+    start: list[int] = []
+    for axis in (0, 1):
+        s = max(x.start[axis] for x in fields)  # type: ignore[index]
+        end = max(x.rf[axis] - 1 - x.start[axis] for x in fields)  # type: ignore[index]
+        rf.append(end + s + 1)
+        start.append(s)
+    jump = fields[0].jump
+    assert jump is not None
+    if any(x.jump != jump for x in fields):
+        # Branches of different strides cannot be merged position by position (their shapes
+        # differ, which the merge refuses before this): keep the coarsest for safety.
+        jump = (max(x.jump[0] for x in fields), max(x.jump[1] for x in fields))  # type: ignore[index]
+    return _Field((rf[0], rf[1]), jump, (start[0], start[1]))
+
+
+def _parallel(layer: Layer, shape: Shape, f: _Field) -> tuple[list[LayerResult], Shape, _Field]:
+    merge = str(_arg(layer, "merge", "concat"))
+    if merge not in MERGES:
+        raise NetworkShapeError(
+            layer.name, "bad_merge", merges=", ".join(MERGES), value=repr(merge)
+        )
+    if len(layer.branches) < 2:
+        raise NetworkShapeError(layer.name, "bad_branches")
+    rows: list[LayerResult] = []
+    shapes: list[Shape] = []
+    fields: list[_Field] = []
+    for branch in layer.branches:
+        b_rows, b_shape, b_f = _branch(branch, shape, f, "branch")
+        rows += b_rows
+        shapes.append(b_shape)
+        fields.append(b_f)
+    listing = ", ".join(str(s) for s in shapes)
+    macs = 0
+    if merge == "concat":
+        ranks = {len(s) for s in shapes}
+        if ranks == {3} and len({s[1:] for s in shapes}) == 1:
+            out: Shape = (sum(s[0] for s in shapes), *shapes[0][1:])
+        elif ranks == {1}:
+            out = (sum(s[0] for s in shapes),)
+        else:
+            raise NetworkShapeError(layer.name, "concat_mismatch", shapes=listing)
+    elif merge == "sum":
+        if len(set(shapes)) != 1:
+            raise NetworkShapeError(layer.name, "sum_mismatch", shapes=listing)
+        out = shapes[0]
+    else:
+        full = [s for s in shapes if len(s) != 3 or s[1:] != (1, 1)]
+        out = full[0] if full else shapes[0]
+        for s in shapes:
+            if s != out and not (len(s) == 3 and len(out) == 3 and s == (out[0], 1, 1)):
+                raise NetworkShapeError(layer.name, "multiply_mismatch", shapes=listing)
+        units = 1
+        for d in out:
+            units *= d
+        macs = units * (len(shapes) - 1)
+    merged = _union(fields)
+    row = _row(layer, shape, out, 0, 0, macs, 0, merged, branch=merge)
+    return [*rows, row], out, merged
 
 
 def analyse(network: Network) -> NetworkResult:

@@ -26,8 +26,9 @@ from typing import Any
 
 import yaml
 
+from ._blocks import expand
 from ._errors import Bilingual, NetworkShapeError, SpecError
-from ._network import ACTIVATIONS, Layer, Network, NetworkResult, analyse
+from ._network import ACTIVATIONS, MERGES, Layer, Network, NetworkResult, analyse
 
 __all__ = ["LAYER_FIELDS", "LIMITS", "TOP_LEVEL_FIELDS", "check_spec", "load_spec", "parse_spec"]
 
@@ -60,6 +61,9 @@ LAYER_FIELDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "linear": (("out_features",), ("bias",)),
     "rbf": (("out_features",), ()),
     "residual": (("body",), ("shortcut",)),
+    "parallel": (("branches", "merge"), ()),
+    "layernorm": ((), ()),
+    "layer_scale": ((), ()),
     **{a: ((), ()) for a in ACTIVATIONS},
 }
 
@@ -73,6 +77,7 @@ TOP_LEVEL_FIELDS: dict[str, str] = {
     "published": "published totals to check: {params: N, connections: N, source: text}",
     "input": "[channels, height, width]",
     "layers": "the list of layers",
+    "blocks": "named blocks of layers, defined once and used with {use: name, ...}",
 }
 
 #: layer field -> its kind, a key of ``_CHECKS`` ("layers": a nested list of layers)
@@ -91,6 +96,8 @@ _KINDS: dict[str, str] = {
     "connections": "table",
     "body": "layers",
     "shortcut": "layers",
+    "branches": "branches",
+    "merge": "merge",
 }
 
 
@@ -314,6 +321,12 @@ def _check_table(c: _Checker, key: str, v: object, where: str) -> object:
     return v
 
 
+def _check_merge(c: _Checker, key: str, v: object, where: str) -> object:
+    if not isinstance(v, str) or v not in MERGES:
+        raise c.fail("bad_merge", where, merges=", ".join(MERGES), value=_describe(v))
+    return v
+
+
 #: kind -> check(checker, field, value, where) returning the value as the Layer holds it
 _CHECKS: dict[str, Callable[[_Checker, str, object, str], object]] = {
     "int": _check_int,
@@ -321,6 +334,7 @@ _CHECKS: dict[str, Callable[[_Checker, str, object, str], object]] = {
     "padding": _check_padding,
     "bool": _check_bool,
     "table": _check_table,
+    "merge": _check_merge,
 }
 
 
@@ -385,7 +399,7 @@ class _Checker:
                 raise self.fail("unknown_field", where, key=_short(key), type=t, fields=fields)
         args: dict[str, object] = {}
         for key, v in raw.items():
-            if key in ("type", "name") or _KINDS.get(key) == "layers":
+            if key in ("type", "name") or _KINDS.get(key) in ("layers", "branches"):
                 continue
             args[key] = self.value(key, v, where)
         if "connections" in args:
@@ -405,7 +419,16 @@ class _Checker:
             shortcut = (
                 () if short in (None, []) else self.layers(short, f"{path}.shortcut", depth + 1)
             )
-        return Layer(type=t, name=name, args=args, body=body, shortcut=shortcut)
+        branches: tuple[tuple[Layer, ...], ...] = ()
+        if t == "parallel":
+            raw_branches = raw["branches"]
+            if not isinstance(raw_branches, list) or len(raw_branches) < 2:
+                raise self.fail("bad_branches", where)
+            branches = tuple(
+                () if b in (None, []) else self.layers(b, f"{path}.branches[{j}]", depth + 1)
+                for j, b in enumerate(raw_branches)
+            )
+        return Layer(type=t, name=name, args=args, body=body, shortcut=shortcut, branches=branches)
 
 
 def parse_spec(data: object, file: str = "<spec>") -> Network:
@@ -432,6 +455,7 @@ a pair of positive integers [height, width], got 5.5 (not an integer)
     for key in ("name", "input", "layers"):
         if key not in data:
             raise c.fail("missing_top_field", key=key)
+    data = expand(data, file)
     name = data["name"]
     if not isinstance(name, str) or not name.strip():
         raise c.fail("bad_name", value=_describe(name))
@@ -464,7 +488,7 @@ a pair of positive integers [height, width], got 5.5 (not an integer)
             if not (_is_int(v) and 0 <= v <= LIMITS["published"]):
                 raise c.fail("published_not_whole", key=key, value=_describe(v))
     layers = c.layers(data["layers"], "layers")
-    meta = {k: v for k, v in data.items() if k not in ("name", "input", "layers")}
+    meta = {k: v for k, v in data.items() if k not in ("name", "input", "layers", "blocks")}
     return Network(
         name=name,
         input_shape=(shape[0], shape[1], shape[2]),

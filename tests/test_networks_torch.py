@@ -1,9 +1,10 @@
 """Every architecture spec, built independently as a PyTorch model, against convshare's analysis.
 
 The specs in docs/architectures/*.yaml are discovered, so a spec added there is checked with no
-edit here. For each one, tests/_torch_build.py builds the model on the meta device from the
-YAML alone and runs it on the spec's input shape; per layer, the output shape and the trainable
-parameters must equal convshare's rows, and so must the totals. Where a spec states a published
+edit here. For each one, convshare/_torch.py (the builder behind ``check --torch``) builds the
+model on the meta device, in evaluation mode, from the YAML alone and runs it on the spec's input
+shape; per layer, the output shape and the trainable parameters must equal convshare's rows, and
+so must the totals. Where a spec states a published
 total (``published.params``), the torch model must have exactly that many parameters too.
 """
 
@@ -15,8 +16,7 @@ import pytest
 import yaml
 
 import convshare
-
-from ._torch_build import Built, Row, build
+from convshare._torch import Built, Row, build
 
 ROOT = Path(__file__).resolve().parent.parent
 SPECS = sorted((ROOT / "docs" / "architectures").glob("*.yaml"))

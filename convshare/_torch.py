@@ -1,10 +1,16 @@
 """An architecture spec (the YAML format of docs/architectures/) built as a PyTorch model.
 
 Written from the spec format alone, to check convshare's analysis independently: the YAML is
-read with PyYAML's safe loader, each layer becomes the torch module it names, and every size
-(input channels of a convolution, features of a linear layer, channels of a batch norm) is read
-off the tensor that reaches the layer, so no shape arithmetic is done here. Models are built on
-the ``meta`` device: shapes and parameter counts without memory or compute.
+read with PyYAML's safe loader, its named blocks expanded (a substitution of text, no
+arithmetic: :func:`convshare._blocks.expand`), each layer becomes the torch module it names, and
+every size (input channels of a convolution, features of a linear layer, channels of a norm) is
+read off the tensor that reaches the layer, so no shape arithmetic is done here. Models are built
+on the ``meta`` device (shapes and parameter counts without memory or compute) and run in
+evaluation mode, as at inference: batch normalisation uses its running statistics (so it accepts
+a 1×1 map of a batch of one), dropout and stochastic depth pass their input through.
+
+``python -m convshare check --torch FILE`` runs :func:`compare`. torch is optional for the rest
+of the package: this module is imported only by that command and by the tests.
 
 The spec format, per layer ``type``:
 
@@ -21,7 +27,14 @@ The spec format, per layer ``type``:
 * ``rbf``: LeNet-5's output layer: Euclidean radial basis function units, each the squared
   distance between the input and a fixed (not trained) parameter vector, held in a buffer.
 * ``residual``: the sum of ``body`` and ``shortcut`` (identity when absent), of equal shapes.
-* ``relu``, ``relu6``, ``tanh``, ``sigmoid``, ``dropout``, ``softmax``, ``lrn`` (AlexNet's local
+* ``parallel``: ``branches`` (identity when empty) merged by ``merge``: ``concat``
+  (torch.cat on the channel axis), ``sum`` (equal shapes) or ``multiply`` (equal shapes, or a
+  (channels, 1, 1) gate broadcast over the positions, as in squeeze-and-excitation).
+* ``layernorm``: torch.nn.LayerNorm over the channels at each position (the input moved to
+  channels-last and back, as torchvision's ConvNeXt does), or over the features of a flat input.
+* ``layer_scale``: one trainable scale per channel (ConvNeXt's layer scale), a (C, 1, 1) tensor.
+* ``relu``, ``relu6``, ``tanh``, ``sigmoid``, ``silu``, ``gelu``, ``hardswish``,
+  ``hardsigmoid``, ``dropout``, ``stochastic_depth``, ``softmax``, ``lrn`` (AlexNet's local
   response normalisation, n = 5, Krizhevsky et al. 2012, section 3.3): no parameters.
 """
 
@@ -35,6 +48,10 @@ import torch
 import torch.nn.functional as F
 import yaml
 from torch import nn
+
+from ._blocks import expand
+
+__all__ = ["Built", "Row", "build", "compare"]
 
 DEVICE = "meta"
 
@@ -71,8 +88,11 @@ class MaskedConv2d(nn.Conv2d):
         self.masked_out = self.weight.numel() + bias - self.trainable
         self.register_buffer("mask", mask.to(self.weight.device))
 
+    mask: torch.Tensor
+
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self._conv_forward(x, self.weight * self.mask, self.bias)
+        y: torch.Tensor = self._conv_forward(x, self.weight * self.mask, self.bias)
+        return y
 
 
 class Subsample(nn.Module):
@@ -98,6 +118,8 @@ class RBF(nn.Module):
         super().__init__()
         self.register_buffer("centres", torch.empty(out_features, in_features, device=DEVICE))
 
+    centres: torch.Tensor
+
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return ((x.unsqueeze(1) - self.centres) ** 2).sum(-1)
 
@@ -112,7 +134,8 @@ class FlatOnly(nn.Module):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         if x.dim() != 2:
             raise ValueError(f"needs a flat input, got {tuple(x.shape[1:])}")
-        return self.inner(x)
+        y: torch.Tensor = self.inner(x)
+        return y
 
 
 class Residual(nn.Module):
@@ -124,11 +147,61 @@ class Residual(nn.Module):
         self.shortcut = shortcut
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        a = self.body(x)
-        b = self.shortcut(x)
+        a: torch.Tensor = self.body(x)
+        b: torch.Tensor = self.shortcut(x)
         if a.shape != b.shape:
             raise ValueError(f"body {tuple(a.shape)} and shortcut {tuple(b.shape)} differ")
         return a + b
+
+
+class Parallel(nn.Module):
+    """Branches of one input, concatenated on the channels, summed or multiplied."""
+
+    def __init__(self, branches: list[nn.Sequential], merge: str) -> None:
+        super().__init__()
+        self.branches = nn.ModuleList(branches)
+        self.merge = merge
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        ys: list[torch.Tensor] = [b(x) for b in self.branches]
+        if self.merge == "concat":
+            return torch.cat(ys, dim=1)
+        out = ys[0]
+        for y in ys[1:]:
+            if self.merge == "sum":
+                if y.shape != out.shape:
+                    raise ValueError(f"a sum of {tuple(out.shape)} and {tuple(y.shape)}")
+                out = out + y
+            elif self.merge == "multiply":
+                a, b = (out, y) if out.dim() == 2 or out.shape[2:] != (1, 1) else (y, out)
+                gate = b.dim() == 4 and b.shape[2:] == (1, 1) and b.shape[:2] == a.shape[:2]
+                if a.shape != b.shape and not gate:
+                    raise ValueError(f"a product of {tuple(a.shape)} and {tuple(b.shape)}")
+                out = a * b
+            else:
+                raise ValueError(f"unknown merge {self.merge!r}")
+        return out
+
+
+class LayerNorm2d(nn.LayerNorm):
+    """Layer normalisation over the channels at each position of a (N, C, H, W) tensor."""
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if x.dim() == 4:
+            return super().forward(x.permute(0, 2, 3, 1)).permute(0, 3, 1, 2)
+        return super().forward(x)
+
+
+class LayerScale(nn.Module):
+    """One trainable scale per channel."""
+
+    def __init__(self, channels: int, flat: bool) -> None:
+        super().__init__()
+        shape = (channels,) if flat else (channels, 1, 1)
+        self.scale = nn.Parameter(torch.empty(shape, device=DEVICE))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return x * self.scale
 
 
 ACTIVATIONS: dict[str, Any] = {
@@ -136,7 +209,12 @@ ACTIVATIONS: dict[str, Any] = {
     "relu6": nn.ReLU6,
     "tanh": nn.Tanh,
     "sigmoid": nn.Sigmoid,
+    "silu": nn.SiLU,
+    "gelu": nn.GELU,
+    "hardswish": nn.Hardswish,
+    "hardsigmoid": nn.Hardsigmoid,
     "dropout": nn.Dropout,
+    "stochastic_depth": nn.Identity,
     "softmax": lambda: nn.Softmax(dim=1),
     "lrn": lambda: nn.LocalResponseNorm(5),
 }
@@ -192,6 +270,10 @@ def _layer(spec: dict[str, Any], x: torch.Tensor) -> nn.Module:
         return nn.AdaptiveAvgPool2d(a["output_size"])
     if t == "batchnorm":
         return nn.BatchNorm2d(x.shape[1], device=DEVICE)
+    if t == "layernorm":
+        return LayerNorm2d(x.shape[1], device=DEVICE)
+    if t == "layer_scale":
+        return LayerScale(x.shape[1], x.dim() == 2)
     if t == "flatten":
         return nn.Flatten()
     if t == "linear":
@@ -200,31 +282,37 @@ def _layer(spec: dict[str, Any], x: torch.Tensor) -> nn.Module:
     if t == "rbf":
         return FlatOnly(RBF(x.shape[1] if x.dim() == 2 else 1, a["out_features"]))
     if t in ACTIVATIONS:
-        return ACTIVATIONS[t]()
+        act: nn.Module = ACTIVATIONS[t]()
+        return act
     raise ValueError(f"unknown layer type {t!r}")
 
 
 def _sequence(
     specs: list[dict[str, Any]], x: torch.Tensor, rows: list[Row]
 ) -> tuple[nn.Sequential, torch.Tensor]:
-    modules = []
+    modules: list[nn.Module] = []
     for i, spec in enumerate(specs):
         name = str(spec.get("name", f"[{i}]"))
         if spec["type"] == "residual":
             body, a = _sequence(spec["body"], x, rows)
             shortcut, _ = _sequence(spec.get("shortcut") or [], x, rows)
-            m: nn.Module = Residual(body, shortcut)
+            m: nn.Module = Residual(body, shortcut).eval()
             y = m(x)  # refuses two different branch shapes
             rows.append(Row(name, "residual", tuple(a.shape[1:]), tuple(y.shape[1:]), 0))
+        elif spec["type"] == "parallel":
+            branches = [_sequence(b or [], x, rows)[0] for b in spec["branches"]]
+            m = Parallel(branches, spec["merge"]).eval()
+            y = m(x)
+            rows.append(Row(name, "parallel", tuple(x.shape[1:]), tuple(y.shape[1:]), 0))
         else:
-            m = _layer(spec, x)
+            m = _layer(spec, x).eval()
             y = m(x)
             rows.append(
                 Row(name, spec["type"], tuple(x.shape[1:]), tuple(y.shape[1:]), trainable(m))
             )
         modules.append(m)
         x = y
-    return nn.Sequential(*modules), x
+    return nn.Sequential(*modules).eval(), x
 
 
 @dataclass
@@ -244,16 +332,49 @@ class Built:
     def forward(self) -> tuple[int, ...]:
         """Run the assembled model once on the spec's input shape; the output shape."""
         c, h, w = self.spec["input"]
+        self.model.eval()
         with torch.no_grad():
             y = self.model(torch.empty(1, c, h, w, device=DEVICE))
         return tuple(y.shape[1:])
 
 
 def build(path: str | Path) -> Built:
-    """Read a spec file and build its model, layer after layer."""
-    spec = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    """Read a spec file and build its model in evaluation mode, layer after layer."""
+    spec = expand(yaml.safe_load(Path(path).read_text(encoding="utf-8")), str(path))
     c, h, w = spec["input"]
     rows: list[Row] = []
     with torch.no_grad():
         model, _ = _sequence(spec["layers"], torch.empty(1, c, h, w, device=DEVICE), rows)
     return Built(spec=spec, model=model, rows=rows)
+
+
+def compare(path: str | Path) -> tuple[int, list[str]]:
+    """Build the spec in PyTorch and compare it with convshare's analysis, layer by layer.
+
+    Returns the number of layers compared and the differences found (none when they agree):
+    each layer's name, type, input and output shapes and trainable parameters, then the totals.
+    """
+    from ._spec import load_spec
+
+    result = load_spec(path)
+    try:
+        built = build(path)
+        out_shape = built.forward()
+    except (ValueError, RuntimeError, TypeError, KeyError) as e:
+        return 0, [f"PyTorch cannot build this network: {e}"]
+    ours = [Row(r.name, r.type, r.in_shape, r.out_shape, r.params) for r in result.rows]
+    problems: list[str] = []
+    names = [r.name for r in built.rows]
+    if [r.name for r in ours] != names:
+        problems.append(f"the layers differ: convshare has {len(ours)}, PyTorch {len(names)}")
+    for a, b in zip(ours, built.rows, strict=False):
+        if a != b:
+            problems.append(
+                f"{a.name}: convshare {a.type} {a.in_shape} -> {a.out_shape}, {a.params:,} "
+                f"parameters; PyTorch {b.type} {b.in_shape} -> {b.out_shape}, {b.params:,}"
+            )
+    if built.params != result.params:
+        problems.append(f"total: convshare {result.params:,} parameters, PyTorch {built.params:,}")
+    if out_shape != result.output_shape:
+        problems.append(f"output: convshare {result.output_shape}, PyTorch {out_shape}")
+    return len(ours), problems
