@@ -4,8 +4,8 @@ The specs in docs/architectures/*.yaml are discovered, so a spec added there is 
 edit here. For each one, convshare/_torch.py (the builder behind ``check --torch``) builds the
 model on the meta device, in evaluation mode, from the YAML alone and runs it on the spec's input
 shape; per layer, the output shape and the trainable parameters must equal convshare's rows, and
-so must the totals. Where a spec states a published
-total (``published.params``), the torch model must have exactly that many parameters too.
+so must the totals. Where a spec states a published total (``published.params``), the torch
+model must have exactly that many parameters too.
 """
 
 from __future__ import annotations
@@ -30,6 +30,12 @@ TORCHVISION_TOTALS = {
     "resnet-18": 11_689_512,  # torchvision.models.resnet18
     "resnet-50": 25_557_032,  # torchvision.models.resnet50
     "mobilenet-v2": 3_504_872,  # torchvision.models.mobilenet_v2
+    # FACTS.md, "More reference totals": sum(p.numel() for p in torchvision.models.X().parameters())
+    "densenet-121": 7_978_856,  # torchvision.models.densenet121
+    "googlenet": 6_624_904,  # torchvision.models.googlenet(aux_logits=False)
+    "squeezenet-1-0": 1_248_424,  # torchvision.models.squeezenet1_0
+    "efficientnet-b0": 5_288_548,  # torchvision.models.efficientnet_b0
+    "convnext-tiny": 28_589_128,  # torchvision.models.convnext_tiny
 }
 
 
