@@ -139,7 +139,62 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--lang", choices=("zh", "en"), default="en")
     check.add_argument("--json", action="store_true", help="print JSON instead of Markdown")
     check.add_argument("--quiet", "-q", action="store_true", help="print only errors and a summary")
+    check.add_argument(
+        "--torch",
+        action="store_true",
+        help="also build each spec in PyTorch (evaluation mode) and compare every layer",
+    )
+
+    imp = sub.add_parser("import", help="write the spec of a PyTorch model (MODULE:CALLABLE)")
+    imp.add_argument("target", help="a module or .py file and a callable: my_model.py:Net")
+    imp.add_argument(
+        "--input", type=_shape, default=(3, 224, 224), help="C,H,W (default 3,224,224)"
+    )
+    imp.add_argument("-o", "--output", help="write the spec to this file instead of printing it")
     return parser
+
+
+def _shape(text: str) -> tuple[int, int, int]:
+    try:
+        values = tuple(int(p) for p in text.replace("x", ",").split(","))
+    except ValueError:
+        values = ()
+    if len(values) != 3 or min(values) < 1:
+        raise argparse.ArgumentTypeError(f"expected C,H,W (three positive integers), got {text!r}")
+    return values[0], values[1], values[2]
+
+
+def _import(args: argparse.Namespace) -> int:
+    from ._import import ImportProblem, import_model
+
+    try:
+        text, total = import_model(args.target, args.input)
+    except ImportProblem as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 1
+    if args.output:
+        with open(args.output, "w", encoding="utf-8") as f:
+            f.write(text)
+        print(f"{args.output}: {total:,} parameters, equal to the model's", file=sys.stderr)
+    else:
+        print(text, end="")
+    return 0
+
+
+def _torch_check(path: str) -> bool:
+    try:
+        from ._torch import compare
+    except ImportError:
+        from ._import import TORCH_MISSING
+
+        print(f"error: check --torch: {TORCH_MISSING}", file=sys.stderr)
+        return False
+    n, problems = compare(path)
+    for p in problems:
+        print(f"error: {path}: PyTorch: {p}", file=sys.stderr)
+    if not problems:
+        print(f"{path}: PyTorch agrees on all {n} layers and the total", file=sys.stderr)
+    return not problems
 
 
 def _article(lang: str) -> str:
@@ -180,6 +235,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 print()
                 print(derivation(r, args.lang), end="")
         return 0
+    if args.command == "import":
+        return _import(args)
     failures = 0
     results = []
     from ._spec import load_spec
@@ -194,6 +251,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         except Exception as e:  # a bug of ours: still a message, then go on
             what = "内部错误" if args.lang == "zh" else "internal error"
             print(f"error: {_display(path)}: {what} ({type(e).__name__})", file=sys.stderr)
+            failures += 1
+            continue
+        if args.torch and not _torch_check(path):
             failures += 1
             continue
         results.append(result)

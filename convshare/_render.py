@@ -494,8 +494,24 @@ _NET_COLUMNS = {
 }
 
 _BRANCH = {
-    "zh": {"body": "主路", "shortcut": "捷径", "add": "相加"},
-    "en": {"body": "body", "shortcut": "shortcut", "add": "sum"},
+    "zh": {
+        "body": "主路",
+        "shortcut": "捷径",
+        "add": "相加",
+        "branch": "分支",
+        "concat": "拼接",
+        "sum": "相加",
+        "multiply": "相乘",
+    },
+    "en": {
+        "body": "body",
+        "shortcut": "shortcut",
+        "add": "sum",
+        "branch": "branch",
+        "concat": "concatenation",
+        "sum": "sum",
+        "multiply": "product",
+    },
 }
 
 _CONNECTIONS = {"zh": "连接数", "en": "Connections"}

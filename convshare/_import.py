@@ -1,0 +1,533 @@
+"""A PyTorch model turned into a spec: ``python -m convshare import MODULE:CALLABLE``.
+
+The model is traced with ``torch.fx`` (a graph of module calls and functions); where tracing
+fails (control flow that depends on the data), forward hooks record the modules in the order they
+run, which describes a plain sequence of layers. Layer names are the model's module names. A
+sum, product or concatenation of branches becomes a ``residual`` or ``parallel`` layer; the graph
+must be series-parallel (every fork closed by one merge), which covers ResNet, Inception and
+squeeze-and-excitation, not DenseNet's concatenation of all the earlier outputs. Consecutive
+stretches of layers that differ only in their module prefix (``layer1.0``, ``layer1.1``) become
+one block used with ``repeat``.
+
+The spec is checked before it is written: its total must equal
+``sum(p.numel() for p in model.parameters())``. Running the user's module is the point of this
+command: it imports the file or module named on the command line, as Python would.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import json
+import operator
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+from ._errors import SpecError
+
+__all__ = ["ImportProblem", "import_model", "load_callable", "to_yaml"]
+
+TORCH_MISSING = (
+    "the import command needs PyTorch, which the site itself does not: install the version this "
+    "project pins with `.venv/bin/pip install torch==2.13.0` (or `pip install torch`), then retry"
+)
+
+
+class ImportProblem(ValueError):
+    """A model that cannot be written as a spec; the message names the module and the problem."""
+
+
+def load_callable(target: str) -> Any:
+    """``MODULE:CALLABLE`` (a dotted module or a ``.py`` file) -> the object it names."""
+    module_name, sep, attr = target.partition(":")
+    if not sep or not module_name or not attr:
+        raise ImportProblem(f"expected MODULE:CALLABLE (e.g. my_model.py:Net), got {target!r}")
+    if module_name.endswith(".py"):
+        path = Path(module_name)
+        if not path.is_file():
+            raise ImportProblem(f"{module_name}: no such file")
+        spec = importlib.util.spec_from_file_location(path.stem, path)
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[path.stem] = module
+        spec.loader.exec_module(module)
+    else:
+        try:
+            module = importlib.import_module(module_name)
+        except ImportError as e:
+            raise ImportProblem(f"cannot import {module_name}: {e}") from e
+    obj = module
+    for part in attr.split("."):
+        if not hasattr(obj, part):
+            raise ImportProblem(f"{module_name} has no attribute {attr!r}")
+        obj = getattr(obj, part)
+    return obj
+
+
+def _conv_args(m: Any) -> dict[str, object]:
+    if m.padding_mode != "zeros":
+        raise ImportProblem(f"padding_mode={m.padding_mode!r} (only zero padding is described)")
+    args: dict[str, object] = {"out_channels": m.out_channels}
+
+    def one(v: tuple[int, ...]) -> object:
+        return v[0] if len(set(v)) == 1 else list(v)
+
+    args["kernel_size"] = one(m.kernel_size)
+    if m.stride != (1, 1):
+        args["stride"] = one(m.stride)
+    if isinstance(m.padding, str):
+        if m.padding != "valid":
+            args["padding"] = m.padding
+    elif m.padding != (0, 0):
+        args["padding"] = one(m.padding)
+    if m.dilation != (1, 1):
+        args["dilation"] = one(m.dilation)
+    if m.groups != 1:
+        args["groups"] = m.groups
+    if m.bias is None:
+        args["bias"] = False
+    return args
+
+
+def _module_layer(m: Any, name: str) -> dict[str, object] | None:
+    """The spec layer for one leaf module (None for an identity)."""
+    from torch import nn
+
+    simple = {
+        nn.ReLU: "relu",
+        nn.ReLU6: "relu6",
+        nn.Tanh: "tanh",
+        nn.Sigmoid: "sigmoid",
+        nn.SiLU: "silu",
+        nn.GELU: "gelu",
+        nn.Hardswish: "hardswish",
+        nn.Hardsigmoid: "hardsigmoid",
+        nn.Dropout: "dropout",
+        nn.Dropout2d: "dropout",
+        nn.Flatten: "flatten",
+    }
+    for cls, t in simple.items():
+        if type(m) is cls:
+            return {"type": t, "name": name}
+    if isinstance(m, nn.Identity):
+        return None
+    if type(m) is nn.Conv2d:
+        return {"type": "conv", "name": name, **_conv_args(m)}
+    if type(m) is nn.BatchNorm2d:
+        if not m.affine:
+            raise ImportProblem("BatchNorm2d without affine parameters is not described")
+        return {"type": "batchnorm", "name": name}
+    if type(m) in (nn.MaxPool2d, nn.AvgPool2d):
+        t = "maxpool" if type(m) is nn.MaxPool2d else "avgpool"
+        layer: dict[str, object] = {"type": t, "name": name, "kernel_size": m.kernel_size}
+        if m.stride not in (None, m.kernel_size):
+            layer["stride"] = m.stride
+        if m.padding not in (0, (0, 0)):
+            layer["padding"] = m.padding
+        if t == "maxpool" and m.dilation not in (1, (1, 1)):
+            layer["dilation"] = m.dilation
+        if m.ceil_mode:
+            layer["ceil_mode"] = True
+        return {k: list(v) if isinstance(v, tuple) else v for k, v in layer.items()}
+    if type(m) is nn.AdaptiveAvgPool2d:
+        size: object = m.output_size
+        size = list(size) if isinstance(size, tuple) else size
+        if size is None or (isinstance(size, list) and None in size):
+            raise ImportProblem("AdaptiveAvgPool2d with a None output size is not described")
+        return {"type": "adaptive_avgpool", "name": name, "output_size": size}
+    if type(m) is nn.Linear:
+        layer = {"type": "linear", "name": name, "out_features": m.out_features}
+        if m.bias is None:
+            layer["bias"] = False
+        return layer
+    if type(m) is nn.LocalResponseNorm:
+        return {"type": "lrn", "name": name}
+    if type(m) is nn.Softmax:
+        return {"type": "softmax", "name": name}
+    raise ImportProblem(f"{type(m).__module__}.{type(m).__qualname__} has no spec layer type")
+
+
+_FUNCTIONS: dict[str, str] = {
+    "relu": "relu",
+    "relu6": "relu6",
+    "sigmoid": "sigmoid",
+    "tanh": "tanh",
+    "silu": "silu",
+    "gelu": "gelu",
+    "hardswish": "hardswish",
+    "hardsigmoid": "hardsigmoid",
+    "dropout": "dropout",
+    "flatten": "flatten",
+    "stochastic_depth": "stochastic_depth",
+}
+
+
+class _Graph:
+    """A traced graph walked into nested spec layers."""
+
+    def __init__(self, gm: Any) -> None:
+        self.gm = gm
+        self.modules = dict(gm.named_modules())
+        self.nodes = list(gm.graph.nodes)
+        self.order = {n: i for i, n in enumerate(self.nodes)}
+        self.names: set[str] = set()
+        self.reach: dict[Any, set[Any]] = {}
+        for n in reversed(self.nodes):
+            r = {n}
+            for u in n.users:
+                r |= self.reach[u]
+            self.reach[n] = r
+
+    def unique(self, name: str) -> str:
+        base, k = name, 1
+        while name in self.names:
+            k += 1
+            name = f"{base}_{k}"
+        self.names.add(name)
+        return name
+
+    @staticmethod
+    def base(node: Any) -> str:
+        """A function's name without torch.fx's numbering: add_3 -> add."""
+        return re.sub(r"_\d+$", "", str(node.name))
+
+    def scope(self, node: Any) -> str:
+        stack = node.meta.get("nn_module_stack") or {}
+        keys = [k for k in stack if k]
+        return f"{keys[-1]}." if keys else ""
+
+    def merge_kind(self, node: Any) -> str | None:
+        """'sum', 'multiply' or 'concat' for a node that joins two or more tensors."""
+        import torch
+
+        if node.op == "call_function":
+            target = node.target
+            if target in (operator.add, torch.add):
+                kind = "sum"
+            elif target in (operator.mul, torch.mul):
+                kind = "multiply"
+            elif target in (torch.cat, torch.concat):
+                dim = node.args[1] if len(node.args) > 1 else node.kwargs.get("dim", 0)
+                if dim != 1:
+                    raise ImportProblem(f"{node.name}: torch.cat along dim {dim} (only channels)")
+                return "concat"
+            else:
+                return None
+        elif node.op == "call_method" and node.target in ("add", "mul", "add_", "mul_"):
+            kind = "sum" if node.target.startswith("add") else "multiply"
+        else:
+            return None
+        tensors = [a for a in node.args if hasattr(a, "op")]
+        return kind if len(tensors) >= 2 else None
+
+    def inputs(self, node: Any) -> list[Any]:
+        if self.merge_kind(node) == "concat":
+            return list(node.args[0])
+        return [a for a in node.args if hasattr(a, "op")]
+
+    def convert(self, node: Any) -> list[dict[str, object]]:
+        """The spec layers for one node that is not a merge."""
+        import torch
+
+        if node.op == "call_module":
+            m = self.modules[node.target]
+            try:
+                layer = _module_layer(m, "")
+            except ImportProblem as e:
+                raise ImportProblem(f"module {node.target!r} ({type(m).__name__}): {e}") from e
+            if layer is None:
+                return []
+            layer["name"] = self.unique(node.target)
+            return [layer]
+        if node.op in ("call_function", "call_method"):
+            fname = getattr(node.target, "__name__", str(node.target)).rstrip("_")
+            if fname in _FUNCTIONS:
+                name = self.unique(f"{self.scope(node)}{self.base(node)}")
+                return [{"type": _FUNCTIONS[fname], "name": name}]
+            if node.target is torch.nn.functional.adaptive_avg_pool2d:
+                size = node.args[1] if len(node.args) > 1 else node.kwargs["output_size"]
+                name = self.unique(f"{self.scope(node)}{self.base(node)}")
+                size = list(size) if isinstance(size, tuple) else size
+                return [{"type": "adaptive_avgpool", "name": name, "output_size": size}]
+        what = node.target if node.op != "call_module" else type(self.modules[node.target])
+        raise ImportProblem(f"{node.name} ({node.op} {what}) has no spec layer type")
+
+    def chain(self, start: Any, stop: Any) -> tuple[list[dict[str, object]], Any]:
+        """Layers applied to ``start``'s output up to ``stop`` (excluded); the last node."""
+        out: list[dict[str, object]] = []
+        cur = start
+        while True:
+            users = list(cur.users)
+            if not users:
+                return out, cur
+            if len(users) == 1:
+                u = users[0]
+                if u is stop or u.op == "output" or self.merge_kind(u):
+                    return out, cur
+                out += self.convert(u)
+                cur = u
+                continue
+            join = self.join(cur, users)
+            branches: list[tuple[list[dict[str, object]], Any]] = []
+            for u in users:
+                if u is join:
+                    branches.append(([], cur))
+                    continue
+                if self.merge_kind(u):
+                    raise ImportProblem(f"{u.name}: a merge inside a branch that is not closed")
+                layers, last = self.chain(u, join)
+                branches.append((self.convert(u) + layers, last))
+            out.append(self.merge(join, branches))
+            cur = join
+
+    def join(self, fork: Any, users: list[Any]) -> Any:
+        common = set.intersection(*(self.reach[u] for u in users))
+        if not common:
+            raise ImportProblem(f"the branches after {fork.name} never merge")
+        join = min(common, key=lambda n: self.order[n])
+        if not self.merge_kind(join):
+            raise ImportProblem(
+                f"{fork.name}: its branches meet at {join.name}, which is not a sum, a product "
+                "or a concatenation"
+            )
+        return join
+
+    def merge(
+        self, join: Any, branches: list[tuple[list[dict[str, object]], Any]]
+    ) -> dict[str, Any]:
+        kind = self.merge_kind(join)
+        order = self.inputs(join)
+        if len(order) != len(branches):
+            raise ImportProblem(
+                f"{join.name} merges {len(order)} tensors, not the {len(branches)} branches that "
+                "fork before it (a series-parallel graph is needed: DenseNet's concatenation of "
+                "every earlier output is not one)"
+            )
+        ranked = sorted(branches, key=lambda b: order.index(b[1]) if b[1] in order else 0)
+        name = self.unique(f"{self.scope(join)}{self.base(join)}")
+        if kind == "sum" and len(ranked) == 2:
+            body, short = sorted((b[0] for b in ranked), key=len, reverse=True)
+            layer: dict[str, Any] = {"type": "residual", "name": name, "body": body}
+            if short:
+                layer["shortcut"] = short
+            return layer
+        return {
+            "type": "parallel",
+            "name": name,
+            "merge": kind,
+            "branches": [b[0] for b in ranked],
+        }
+
+
+def _from_graph(model: Any) -> list[dict[str, object]]:
+    import torch.fx
+
+    gm = torch.fx.symbolic_trace(model)
+    g = _Graph(gm)
+    inputs = [n for n in g.nodes if n.op == "placeholder"]
+    if len(inputs) != 1:
+        raise ImportProblem(f"the model takes {len(inputs)} inputs; a spec has one image input")
+    layers, _last = g.chain(inputs[0], None)
+    return layers
+
+
+def _from_hooks(model: Any, shape: tuple[int, int, int]) -> list[dict[str, object]]:
+    import torch
+
+    calls: list[tuple[str, Any, tuple[int, ...], tuple[int, ...]]] = []
+    handles = []
+    for name, m in model.named_modules():
+        if name and not list(m.children()):
+
+            def hook(mod: Any, inp: Any, out: Any, name: str = name) -> None:
+                calls.append((name, mod, tuple(inp[0].shape), tuple(out.shape)))
+
+            handles.append(m.register_forward_hook(hook))
+    try:
+        with torch.no_grad():
+            model(torch.zeros(1, *shape))
+    finally:
+        for h in handles:
+            h.remove()
+    layers: list[dict[str, object]] = []
+    previous: tuple[int, ...] = (1, *shape)
+    seen: set[str] = set()
+    for name, m, in_shape, out_shape in calls:
+        if in_shape != previous:
+            raise ImportProblem(
+                f"module {name!r} receives {in_shape[1:]} but the module before it gives "
+                f"{previous[1:]}: the model is not a plain sequence and torch.fx cannot trace it"
+            )
+        previous = out_shape
+        try:
+            layer = _module_layer(m, name if name not in seen else f"{name}_{len(seen)}")
+        except ImportProblem as e:
+            raise ImportProblem(f"module {name!r} ({type(m).__name__}): {e}") from e
+        seen.add(name)
+        if layer is not None:
+            layers.append(layer)
+    return layers
+
+
+_PREFIX = re.compile(r"^(?P<prefix>[^.]+\.\d+)(?:\.|$)")
+
+
+def _group(layers: list[dict[str, Any]]) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """Blocks for runs of top-level layers that differ only in their module prefix."""
+    groups: list[tuple[str | None, list[dict[str, Any]]]] = []
+    for layer in layers:
+        m = _PREFIX.match(str(layer["name"]))
+        prefix = m.group("prefix") if m else None
+        if prefix is not None and groups and groups[-1][0] == prefix:
+            groups[-1][1].append(layer)
+        else:
+            groups.append((prefix, [layer]))
+
+    def template(prefix: str, items: list[dict[str, Any]]) -> str:
+        text = json.dumps(items)
+        return re.sub('"' + re.escape(prefix) + '(?=[."])', '"$name', text)
+
+    templates = [template(p, items) if p else "" for p, items in groups]
+    counts: dict[str, int] = {}
+    for t in templates:
+        if t:
+            counts[t] = counts.get(t, 0) + 1
+    blocks: dict[str, Any] = {}
+    names: dict[str, str] = {}
+    out: list[dict[str, Any]] = []
+    i = 0
+    while i < len(groups):
+        prefix, items = groups[i]
+        t = templates[i]
+        if not prefix or counts.get(t, 0) < 2:
+            out += items
+            i += 1
+            continue
+        if t not in names:
+            names[t] = f"block{len(names) + 1}"
+            blocks[names[t]] = {"args": ["name"], "layers": json.loads(t)}
+        stem, _, index = prefix.rpartition(".")
+        run = 1
+        while (
+            i + run < len(groups)
+            and templates[i + run] == t
+            and groups[i + run][0] == f"{stem}.{int(index) + run}"
+        ):
+            run += 1
+        use: dict[str, Any] = {"use": names[t]}
+        if run == 1:
+            use["name"] = prefix
+        else:
+            use.update({"name": f"{stem}.$i", "repeat": run})
+            if int(index):
+                use["from"] = int(index)
+        out.append(use)
+        i += run
+    return blocks, out
+
+
+def import_model(target: str, input_shape: tuple[int, int, int] = (3, 224, 224)) -> tuple[str, int]:
+    """The spec (YAML text) of the model ``MODULE:CALLABLE`` and its checked total."""
+    try:
+        import torch
+    except ImportError as e:
+        raise ImportProblem(TORCH_MISSING) from e
+    factory = load_callable(target)
+    model = factory() if callable(factory) and not isinstance(factory, torch.nn.Module) else factory
+    if not isinstance(model, torch.nn.Module):
+        raise ImportProblem(f"{target} gives a {type(model).__name__}, not a torch.nn.Module")
+    model.eval()
+    try:
+        layers = _from_graph(model)
+    except (torch.fx.proxy.TraceError, TypeError, NotImplementedError):
+        layers = _from_hooks(model, input_shape)
+    blocks, top = _group(layers)
+    name = target.rpartition(":")[2]
+    data: dict[str, Any] = {"name": name, "input": list(input_shape)}
+    if blocks:
+        data["blocks"] = blocks
+    data["layers"] = top
+    total = sum(p.numel() for p in model.parameters())
+    data_text = to_yaml(data, target, total)
+    from ._spec import check_spec, parse_spec
+
+    try:
+        result = check_spec(parse_spec(data, target), target)
+    except SpecError as e:
+        raise ImportProblem(f"the spec written for {target} is not valid: {e}") from e
+    if result.params != total:
+        raise ImportProblem(
+            f"the spec counts {result.params:,} parameters but the model has {total:,}: "
+            "a module holds parameters that no layer type describes"
+        )
+    return data_text, total
+
+
+_PLAIN = re.compile(r"^[A-Za-z_$][A-Za-z0-9_.$\-]*$")
+_RESERVED = {"true", "false", "yes", "no", "on", "off", "null", "y", "n"}
+
+
+def _scalar(v: object) -> str:
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, int):
+        return str(v)
+    if isinstance(v, list):
+        return "[" + ", ".join(_scalar(x) for x in v) + "]"
+    text = str(v)
+    if _PLAIN.match(text) and text.lower() not in _RESERVED:
+        return text
+    return json.dumps(text, ensure_ascii=False)
+
+
+def _layers_yaml(layers: list[dict[str, Any]], indent: int) -> list[str]:
+    pad = " " * indent
+    lines: list[str] = []
+    for layer in layers:
+        nested = {k: v for k, v in layer.items() if k in ("body", "shortcut", "branches")}
+        flat = ", ".join(f"{k}: {_scalar(v)}" for k, v in layer.items() if k not in nested)
+        if not nested:
+            lines.append(f"{pad}- {{{flat}}}")
+            continue
+        first = True
+        for k, v in layer.items():
+            if k in nested:
+                continue
+            lines.append(f"{pad}{'- ' if first else '  '}{k}: {_scalar(v)}")
+            first = False
+        for k, v in nested.items():
+            if k == "branches":
+                lines.append(f"{pad}  branches:")
+                for branch in v:
+                    if not branch:
+                        lines.append(f"{pad}    - []")
+                        continue
+                    sub = _layers_yaml(branch, indent + 6)
+                    sub[0] = f"{pad}    - " + sub[0].lstrip()[2:].join(["- ", ""])
+                    lines += sub
+            else:
+                lines.append(f"{pad}  {k}:")
+                lines += _layers_yaml(v, indent + 4)
+    return lines
+
+
+def to_yaml(data: dict[str, Any], target: str, total: int) -> str:
+    """The spec as hand-written specs look: one flow mapping per plain layer."""
+    lines = [
+        f"# Written by `python -m convshare import {target}`; "
+        f"sum(p.numel() for p in model.parameters()) = {total}.",
+        f"name: {_scalar(data['name'])}",
+        f"input: {_scalar(data['input'])}",
+    ]
+    if data.get("blocks"):
+        lines.append("blocks:")
+        for bname, block in data["blocks"].items():
+            lines.append(f"  {bname}:")
+            lines.append(f"    args: {_scalar(block['args'])}")
+            lines.append("    layers:")
+            lines += _layers_yaml(block["layers"], 6)
+    lines.append("layers:")
+    lines += _layers_yaml(data["layers"], 2)
+    return "\n".join(lines) + "\n"
