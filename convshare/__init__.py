@@ -8,6 +8,7 @@ Chinese (``"zh"``) or English (``"en"``).
 89856
 """
 
+from ._blocks import BLOCK_LIMITS, expand
 from ._conv import Axis, ConvResult, conv2d
 from ._errors import ConvShareError, GeometryError, NetworkShapeError, SpecError
 from ._figures import network_figure, overview_figure
@@ -40,6 +41,7 @@ from ._render import (
 from ._spec import LIMITS, load_spec, parse_spec
 
 __all__ = [
+    "BLOCK_LIMITS",
     "LIMITS",
     "Axis",
     "ConvResult",
@@ -61,6 +63,7 @@ __all__ = [
     "article_table",
     "conv2d",
     "derivation",
+    "expand",
     "fmt",
     "glossary_markdown",
     "inline_html",

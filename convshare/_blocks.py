@@ -32,7 +32,7 @@ from typing import Any
 
 from ._errors import Bilingual, SpecError
 
-__all__ = ["MAX_DEPTH", "MAX_LAYERS", "MAX_REPEAT", "USE_FIELDS", "expand"]
+__all__ = ["BLOCK_LIMITS", "MAX_DEPTH", "MAX_LAYERS", "MAX_REPEAT", "USE_FIELDS", "expand"]
 
 #: Most uses one ``repeat`` may ask for.
 MAX_REPEAT = 1000
@@ -40,6 +40,9 @@ MAX_REPEAT = 1000
 MAX_DEPTH = 16
 #: Most layers a spec may hold once its blocks are expanded (nested layers included).
 MAX_LAYERS = 20000
+
+#: The three bounds by name, as the how-to quotes them.
+BLOCK_LIMITS = {"repeat": MAX_REPEAT, "depth": MAX_DEPTH, "layers": MAX_LAYERS}
 
 #: Fields of a ``use`` entry that are not the block's arguments.
 USE_FIELDS = ("use", "repeat", "from")

@@ -107,6 +107,8 @@ def _layers_by_name(layers: tuple[Any, ...]) -> Iterator[Any]:
         yield layer
         yield from _layers_by_name(layer.body)
         yield from _layers_by_name(layer.shortcut)
+        for branch in layer.branches:
+            yield from _layers_by_name(branch)
 
 
 def test_spec_loads_through_the_hook(spec_path: Path) -> None:
@@ -120,10 +122,13 @@ def test_rows_follow_the_formulas_and_add_up(spec_path: Path) -> None:
     result = convshare.load_spec(spec_path)
     layers = {layer.name: layer for layer in _layers_by_name(result.network.layers)}
     shape: tuple[int, ...] = result.network.input_shape
+    top = {layer.name for layer in result.network.layers}
     for row in result.rows:
         layer = layers[row.name]
-        if row.branch in ("", "add"):
-            if row.branch == "":
+        if row.name in top:
+            # each top-level layer (a residual's sum, a parallel layer's merge, or a plain layer)
+            # reads what the one before it gives; a residual's sum row shows its body's output
+            if row.branch != "add":
                 assert row.in_shape == shape, f"{row.name}: input {row.in_shape}, expected {shape}"
             shape = row.out_shape
         positions = row.out_shape[1] * row.out_shape[2] if len(row.out_shape) == 3 else 1
@@ -143,8 +148,10 @@ def test_rows_follow_the_formulas_and_add_up(spec_path: Path) -> None:
         elif row.type == "subsample":
             assert row.params == 2 * row.in_shape[0], row.name  # a coefficient and a bias per map
             assert row.params_unshared == row.params * positions, row.name
-        elif row.type == "batchnorm":
+        elif row.type in ("batchnorm", "layernorm"):
             assert row.params == row.params_unshared == 2 * row.in_shape[0], row.name  # γ and β
+        elif row.type == "layer_scale":
+            assert row.params == row.params_unshared == row.in_shape[0], row.name  # one per channel
         elif row.type == "linear":
             bias = 1 if layer.args.get("bias", True) else 0
             assert (
