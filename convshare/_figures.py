@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from ._network import NetworkResult
 from ._pages import plain_html
-from ._render import _lang, fmt
+from ._render import _lang, fmt, network_name
 
 __all__ = ["bar_chart", "network_figure", "overview_figure"]
 
@@ -140,7 +140,7 @@ def network_figure(result: NetworkResult, lang: str = "en") -> str:
     rows = [
         r for r in result.rows if r.type in ("conv", "subsample", "linear") and r.params_unshared
     ]
-    name = result.network.name
+    name = network_name(result.network, lang)
     return bar_chart(
         [r.name for r in rows],
         [r.params for r in rows],

@@ -10,7 +10,7 @@ from decimal import Decimal, localcontext
 from fractions import Fraction
 
 from ._conv import Axis, ConvResult, conv2d
-from ._network import ACTIVATIONS, LayerResult, NetworkResult
+from ._network import ACTIVATIONS, LayerResult, Network, NetworkResult
 from ._pages import markdown_text
 
 __all__ = [
@@ -21,6 +21,7 @@ __all__ = [
     "derivation",
     "fmt",
     "layer_table",
+    "network_name",
     "network_table",
     "network_totals",
     "overview_table",
@@ -517,6 +518,21 @@ _BRANCH = {
 _CONNECTIONS = {"zh": "连接数", "en": "Connections"}
 
 _WHOLE_INPUT = {"zh": "整幅输入", "en": "whole input"}
+
+
+def network_name(network: Network, lang: str = "en") -> str:
+    """The network's short name in ``lang`` (the spec's ``short``), else its ``name``.
+
+    >>> net = Network("Toy CNN", (1, 8, 8), (), meta={"short": {"zh": "小型 CNN", "en": "Toy CNN"}})
+    >>> network_name(net, "zh"), network_name(Network("x", (1, 8, 8), ()), "zh")
+    ('小型 CNN', 'x')
+    """
+    short = network.meta.get("short")
+    if isinstance(short, dict):
+        text = short.get(_lang(lang))
+        if isinstance(text, str) and text.strip():
+            return text.strip()
+    return network.name
 
 
 def cell(text: str) -> str:

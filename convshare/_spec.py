@@ -70,6 +70,7 @@ LAYER_FIELDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 #: top-level key -> what it holds
 TOP_LEVEL_FIELDS: dict[str, str] = {
     "name": "the network's name (text)",
+    "short": "the short name in tables and figures, {zh: ..., en: ...}",
     "title": "the page title, {zh: ..., en: ...}",
     "summary": "one paragraph about the network, {zh: ..., en: ...}",
     "conventions": "what is counted and how, {zh: ..., en: ...}",
@@ -468,6 +469,7 @@ a pair of positive integers [height, width], got 5.5 (not an integer)
     for d in shape:
         c.bounded("input", d)
     _bilingual(c, "title", data.get("title", {}), line=True, plain=False)
+    _bilingual(c, "short", data.get("short", {}), line=True, plain=False)
     for key in ("summary", "conventions"):
         _bilingual(c, key, data.get(key, {}), line=False, plain=False)
     if "source" in data:

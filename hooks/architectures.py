@@ -438,12 +438,14 @@ def render_overview(specs: list[Spec], lang: str) -> str:
     cs = _convshare()
     ordered = sorted(specs, key=lambda s: (s.result.params, s.stem))
     # The short names, as in the figure; each links to the network's page (its full title).
-    entries = [(s.result.network.name, f"{s.stem}.md", s.result) for s in ordered]
+    entries = [(cs.network_name(s.result.network, lang), f"{s.stem}.md", s.result) for s in ordered]
     heads = {
         "zh": ("第一个卷积层", "整个网络", "参数总数对比"),
         "en": ("The first convolutional layer", "The whole network", "Totals compared"),
     }[lang]
-    figure = cs.overview_figure([(s.result.network.name, s.result) for s in ordered], lang)
+    figure = cs.overview_figure(
+        [(cs.network_name(s.result.network, lang), s.result) for s in ordered], lang
+    )
     return "\n".join(
         [
             f"## {heads[0]}\n",
@@ -470,7 +472,7 @@ def render_comparison(specs: list[Spec], lang: str) -> str:
     t = _TEXT[lang]
     header = [t["layer"]]
     for spec in specs:
-        name = _cell(spec.result.network.name)
+        name = _cell(_convshare().network_name(spec.result.network, lang))
         header += [t["output"].format(name=name), t["params_of"].format(name=name)]
     lines = [
         "| " + " | ".join(header) + " |",
