@@ -18,6 +18,7 @@ __all__ = [
     "article_layers",
     "article_table",
     "cell",
+    "construct_notes",
     "derivation",
     "fmt",
     "layer_table",
@@ -518,6 +519,60 @@ _BRANCH = {
 _CONNECTIONS = {"zh": "连接数", "en": "Connections"}
 
 _WHOLE_INPUT = {"zh": "整幅输入", "en": "whole input"}
+
+
+_CONSTRUCT_NOTES: dict[str, dict[str, str]] = {
+    "concat": {
+        "zh": "拼接把各分支的输出沿通道方向接在一起，输出通道数是各分支通道数之和；"
+        "拼接本身没有参数。",
+        "en": "A concatenation joins the branches' outputs along the channels (its channels are "
+        "the sum of theirs); it has no parameters of its own.",
+    },
+    "sum": {
+        "zh": "分支相加把形状相同的输出逐元素相加，没有参数。",
+        "en": "A sum of branches adds outputs of equal shape element by element; it has no "
+        "parameters.",
+    },
+    "multiply": {
+        "zh": "门控（相乘）把输入逐元素乘以由门控分支算出的每个通道的权重，相乘本身没有参数；"
+        "门控分支在全局平均之后只有一个位置，所以它的卷积共享与否参数一样多。",
+        "en": "A gate (a product) multiplies the input, element by element, by one weight per "
+        "channel computed by the gate's branch; the product has no parameters, and the gate's "
+        "convolutions act on a single position after global averaging, so they have as many "
+        "parameters with sharing as without.",
+    },
+    "layernorm": {
+        "zh": "层归一化每个通道有 2 个参数（缩放和平移），在所有位置上相同，所以共享与否都一样。",
+        "en": "Layer normalisation has 2 parameters per channel (scale and shift), the same at "
+        "every position, so the same with or without sharing.",
+    },
+    "layer_scale": {
+        "zh": "层缩放每个通道 1 个参数，在所有位置上相同。",
+        "en": "Layer scale has 1 parameter per channel, the same at every position.",
+    },
+    "stochastic_depth": {
+        "zh": "随机深度只在训练时随机跳过整个残差分支，没有参数。",
+        "en": "Stochastic depth randomly skips a whole residual branch while training only; it "
+        "has no parameters.",
+    },
+}
+
+
+def construct_notes(result: NetworkResult, lang: str = "en") -> list[str]:
+    """Sentences for the conventions box: how the merges and newer layer types are counted.
+
+    One sentence per construct the network uses, in a fixed order.
+
+    >>> from convshare._spec import parse_spec, check_spec
+    >>> net = check_spec(parse_spec({"name": "t", "input": [2, 4, 4], "layers": [
+    ...     {"type": "parallel", "name": "p", "merge": "concat", "branches": [[], []]},
+    ...     {"type": "layer_scale", "name": "s"}]}))
+    >>> construct_notes(net, "en")[1]
+    'Layer scale has 1 parameter per channel, the same at every position.'
+    """
+    lang = _lang(lang)
+    used = {r.type for r in result.rows} | {r.branch for r in result.rows if r.type == "parallel"}
+    return [text[lang] for key, text in _CONSTRUCT_NOTES.items() if key in used]
 
 
 def network_name(network: Network, lang: str = "en") -> str:

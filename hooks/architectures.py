@@ -374,6 +374,7 @@ def render_network(spec: Spec, lang: str) -> str:
         x
         for x in (
             _spec_text(conventions) if conventions else "",
+            *cs.construct_notes(result, lang),
             t["input"].format(shape=cs.shape((h, w, c)), c=c, h=h, w=w),
         )
         if x

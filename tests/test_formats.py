@@ -419,3 +419,23 @@ def test_check_torch_reports_a_disagreement(tmp_path: Path, monkeypatch: Any) ->
     assert n == 1 and any(p.startswith("c: convshare conv") for p in problems)
     code, err = _cli("check", "--torch", str(path))
     assert code == 1 and "PyTorch: c: convshare conv (1, 4, 4) -> (2, 4, 4), 4 parameters" in err
+
+
+SPECS = sorted((ROOT / "docs" / "architectures").glob("*.yaml"))
+
+
+@pytest.mark.parametrize("path", SPECS, ids=[p.stem for p in SPECS])
+def test_every_human_readable_field_exists_in_both_languages(path: Path) -> None:
+    """Short name, source and published source: a Chinese page never shows English text."""
+    import yaml
+
+    from convshare import load_spec, network_name
+
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    for key in ("short", "title", "summary", "conventions", "source"):
+        assert set(data.get(key) or {}) == {"zh", "en"}, f"{path.name}: {key}"
+    if "published" in data:
+        assert set(data["published"]["source"]) == {"zh", "en"}, path.name
+    net = load_spec(path).network
+    assert network_name(net, "zh") == data["short"]["zh"]
+    assert network_name(net, "en") == data["short"]["en"]
