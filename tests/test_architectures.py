@@ -468,7 +468,7 @@ def test_every_spec_has_its_page(built_site: Path, spec_path: Path, lang: str) -
     assert convshare.fmt(result.params, lang) in text, "the computed total is not on the page"
     assert convshare.ratio(result.sharing_ratio, lang) in text, "the sharing ratio is missing"
     assert found.svg_titles, "no figure with a title (alt text)"
-    assert result.network.name in found.svg_titles[0]
+    assert convshare.network_name(result.network, lang) in found.svg_titles[0]
     if lang == "zh":
         assert re.search(r"[\u4e00-\u9fff]", found.svg_titles[0]), (
             "the figure's title is not Chinese"
@@ -658,7 +658,8 @@ def test_a_new_spec_appears_and_markup_stays_text(tmp_path: Path) -> None:
           - {type: conv, name: "<script>alert(7)</script>", out_channels: 2, kernel_size: 3}
         """
     )
-    mine = TOY.replace("name: Toy CNN", "name: My Net")
+    mine = TOY.replace("name: Toy CNN", "name: My Net").replace("zh: 小型 CNN", "zh: 我的网络")
+    mine = mine.replace("en: Toy CNN", "en: My Net")
     proc, site = build_mini_site(tmp_path, {"my-net.yaml": mine, "evil.yaml": evil})
     assert proc.returncode == 0, proc.stdout + proc.stderr
     # Step 1 of the how-to: a copied spec is a new network, with pages, overview rows and nav.
@@ -669,7 +670,7 @@ def test_a_new_spec_appears_and_markup_stays_text(tmp_path: Path) -> None:
         assert total in page.read_text(encoding="utf-8")
         overview = page.parent.parent / "index.html"
         assert "my-net/" in scan(overview).links
-        assert "My Net" in overview.read_text(encoding="utf-8")
+        assert ("我的网络" if lang == "zh" else "My Net") in overview.read_text(encoding="utf-8")
     # Markup from the spec is text everywhere: in scripts, nothing of it; in headings, all of it.
     pages = sorted(site.rglob("*.html"))
     for file in pages:
