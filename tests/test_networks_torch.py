@@ -10,6 +10,7 @@ model must have exactly that many parameters too.
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import pytest
@@ -53,8 +54,14 @@ def built(path: Path) -> Built:
     return _BUILT[path]
 
 
+@functools.cache
+def analysed(path: Path) -> convshare.NetworkResult:
+    """One analysis per spec for the whole module (results are frozen)."""
+    return convshare.load_spec(path)
+
+
 def _convshare_rows(path: Path) -> list[Row]:
-    result = convshare.load_spec(path)
+    result = analysed(path)
     return [Row(r.name, r.type, r.in_shape, r.out_shape, r.params) for r in result.rows]
 
 
@@ -70,7 +77,7 @@ def test_per_layer_shapes_and_parameters(path: Path) -> None:
 @pytest.mark.parametrize("path", SPECS, ids=[p.stem for p in SPECS])
 def test_totals_and_forward_pass(path: Path) -> None:
     model = built(path)
-    result = convshare.load_spec(path)
+    result = analysed(path)
     # the assembled model runs on the input shape and ends where convshare's last row does
     assert model.forward() == result.output_shape == model.rows[-1].out_shape
     # trainable parameters counted over the whole model, not summed from the rows
@@ -96,7 +103,7 @@ def test_published_total(path: Path) -> None:
     assert built(path).params == published["params"]
     if "connections" in published:
         # connections as LeCun et al. (1998) count them; torch has no such count
-        assert convshare.load_spec(path).connections == published["connections"]
+        assert analysed(path).connections == published["connections"]
 
 
 @pytest.mark.parametrize(("stem", "total"), sorted(TORCHVISION_TOTALS.items()))
@@ -104,4 +111,4 @@ def test_torchvision_totals(stem: str, total: int) -> None:
     path = ROOT / "docs" / "architectures" / f"{stem}.yaml"
     assert path in SPECS, f"{path.name} is missing"
     assert built(path).params == total
-    assert convshare.load_spec(path).params == total
+    assert analysed(path).params == total
