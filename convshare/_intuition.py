@@ -176,7 +176,7 @@ def intuition_figure(lang: str = "en", layer: ConvResult | None = None) -> str:
         r, False, lang, f"{uid}-b", caption
     )
     return (
-        f'<figure class="intuition" role="group" aria-label="{html.escape(t["title"])}" '
+        f'<figure class="intuition" aria-label="{html.escape(t["title"])}" '
         'style="display:flex;flex-wrap:wrap;gap:0.5rem 1.5rem;margin:1em 0">'
         f"{panels}"
         f'<figcaption id="{caption}" style="flex-basis:100%">{html.escape(desc)}</figcaption>'
