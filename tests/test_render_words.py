@@ -369,3 +369,40 @@ def test_derivation_steps_say_what_they_count(lang: str) -> None:
         if number is not None:
             result = _display_maths(body)[0].rsplit(" = ", 1)[1]
             assert result == _render.tex_int(number), (title, result)
+
+
+# --- alignment and optional rows --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_counts_are_right_aligned_and_names_left(lang: str) -> None:
+    """In a table of layers (one row per layer), the counts are right-aligned, so that digits
+    line up, and the names left-aligned."""
+    many = _render.layer_table([(f"L{i}", CONV) for i in range(5)], lang)
+    result = cs.analyse(cs.parse_spec(SPEC))
+    for table in (many, cs.network_table(result, lang)):
+        lines = table.splitlines()
+        header, _ = _table(table)
+        align = [c.strip() for c in lines[1].strip("|").split("|")]
+        for name, a in zip(header, align, strict=True):
+            key = _meaning(name.split(" / ")[0], lang)
+            if key in ("neurons", "shared", "unshared", "macs", "ratio"):
+                assert a == "---:", (name, a)
+            if key == "layer":
+                assert a == "---", (name, a)
+
+
+def test_totals_list_connections_only_where_the_spec_publishes_them() -> None:
+    """LeNet-5's totals add LeCun et al.'s connection count (340,908, section II.B); a network
+    whose spec publishes no such count has no such row."""
+    from pathlib import Path
+
+    specs = Path(__file__).resolve().parent.parent / "docs" / "architectures"
+    lenet = cs.load_spec(specs / "lenet-5.yaml")
+    assert lenet.connections == 340_908
+    for lang, word in (("zh", "连接数"), ("en", "Connections")):
+        _, rows = _table(cs.network_totals(lenet, lang))
+        (row,) = [r for r in rows if word in r[0]]
+        assert row[1] == "340,908"
+        _, rows = _table(cs.network_totals(cs.analyse(cs.parse_spec(SPEC)), lang))
+        assert not [r for r in rows if word in r[0]]
