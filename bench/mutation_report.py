@@ -18,22 +18,29 @@ RESULTS = Path(__file__).resolve().parent / "mutation.json"
 _TEXT = {
     "zh": {
         "missing": "还没有变异测试结果：运行 `make mutation` 生成 `bench/mutation.json`。",
-        "head": ["对象", "工具", "检验", "变异体", "被测试发现", "得分"],
+        "head": ["对象", "工具", "检验", "已检验的变异体（共生成）", "被测试发现", "得分"],
         "survivors": "未被发现的变异体（{target}）：",
         "none": "{target} 的变异体全部被测试发现。",
         "equivalent": "等价：{why}",
         "open": "尚未处理",
-        "date": "测量日期：{date}。",
+        "date": "测量日期：{date}。{note}",
         "more": "……另有 {n} 个，完整列表见 `bench/mutation.json`。",
     },
     "en": {
         "missing": "No mutation results yet: run `make mutation` to write `bench/mutation.json`.",
-        "head": ["Target", "Tool", "Check", "Mutants", "Caught by the tests", "Score"],
+        "head": [
+            "Target",
+            "Tool",
+            "Check",
+            "Mutants run (generated)",
+            "Caught by the tests",
+            "Score",
+        ],
         "survivors": "Mutants the tests did not catch ({target}):",
         "none": "The tests caught every mutant of {target}.",
         "equivalent": "equivalent: {why}",
         "open": "not yet handled",
-        "date": "Measured on {date}.",
+        "date": "Measured on {date}. {note}",
         "more": "… and {n} more; the full list is in `bench/mutation.json`.",
     },
 }
@@ -43,7 +50,9 @@ _LISTED = 25
 
 
 def _code(text: str) -> str:
-    return "`" + text.replace("`", "'") + "`"
+    """Inline code as HTML: braces as entities, so that no "{{ }}" reaches the page's hooks."""
+    escaped = html.escape(text).replace("{", "&#123;").replace("}", "&#125;")
+    return f"<code>{escaped.replace('|', '&#124;')}</code>"
 
 
 def mutation(lang: str) -> str:
@@ -63,7 +72,7 @@ def mutation(lang: str) -> str:
                 _code(r["target"]),
                 html.escape(r["tool"]),
                 html.escape(r["check"]),
-                f"{r['mutants']:,}",
+                f"{r['mutants']:,} ({r.get('generated', r['mutants']):,})",
                 f"{r['killed']:,}",
                 f"{r['score']:.1%}",
             ]
@@ -88,5 +97,6 @@ def mutation(lang: str) -> str:
             items.append("- " + t["more"].format(n=len(survived) - _LISTED))
         parts.append(t["survivors"].format(target=_code(r["target"])) + "\n\n" + "\n".join(items))
     if "date" in data:
-        parts.append(t["date"].format(date=data["date"]))
+        note = data.get("note", {}).get("zh" if lang == "zh" else "en", "")
+        parts.append(t["date"].format(date=data["date"], note=note).strip())
     return "\n\n".join(parts) + "\n"
