@@ -2,7 +2,7 @@
 #   make serve   set up, then serve the site on http://127.0.0.1:8000 with live reload
 #   make test    set up, then lint, type-check, build strictly and run every test (browser included)
 #   make test-fast  lint, type-check and every test not marked slow (no site build, no browser,
-#                no notebook re-execution): the loop to run while editing, under a minute
+#                no notebook re-execution): the loop to run while editing
 #   make build   build the site into site/ (replaced only when the build succeeds)
 #   make bench   benchmarks (build time, serve reload, page weight, Lighthouse) -> bench/results.json
 #   make notebooks  re-execute the notebooks in place
