@@ -23,7 +23,14 @@ from ._measurements import (
     measurement_table,
 )
 from ._network import Layer, LayerResult, Network, NetworkResult, analyse
-from ._pages import inline_html, listing_html, markdown_text, plain_html
+from ._pages import (
+    inline_html,
+    listing_html,
+    map_outside_fences,
+    markdown_text,
+    page_language,
+    plain_html,
+)
 from ._render import (
     approx,
     article_layers,
@@ -76,6 +83,7 @@ __all__ = [
     "load_glossary",
     "load_measurements",
     "load_spec",
+    "map_outside_fences",
     "markdown_text",
     "measurement_source",
     "measurement_table",
@@ -85,6 +93,7 @@ __all__ = [
     "network_totals",
     "overview_figure",
     "overview_table",
+    "page_language",
     "parse_spec",
     "plain_html",
     "ratio",

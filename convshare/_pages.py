@@ -1,4 +1,4 @@
-"""Spec text for web pages: inert by construction.
+"""Pages: spec text made inert, and the Markdown helpers every hook shares.
 
 A spec's human-readable fields (name, title, summary, conventions, source, published source,
 layer names) come from contributors and readers, so they are data, never markup. They reach a
@@ -11,14 +11,25 @@ page in one of two forms, both made here:
 * :func:`markdown_text` is for the few places where spec text must sit inside Markdown (table
   cells): every character that any Markdown syntax or extension starts with becomes a numeric
   character reference, which Markdown leaves alone and the browser shows as the character.
+
+The site's hooks share :func:`page_language` (a page's language from its file name) and
+:func:`map_outside_fences` (the one fenced-code scanner), so they agree on what is code.
 """
 
 from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 
-__all__ = ["inline_html", "listing_html", "markdown_text", "plain_html"]
+__all__ = [
+    "inline_html",
+    "listing_html",
+    "map_outside_fences",
+    "markdown_text",
+    "page_language",
+    "plain_html",
+]
 
 # ASCII punctuation that starts some Markdown syntax, extension or template: emphasis, code,
 # links, attributes ({: ...}), templates ({{ ... }}), snippets (--8<--), maths ($), HTML, tables,
@@ -112,3 +123,56 @@ def listing_html(text: str, summary: str) -> str:
         f'<details class="example cs-spec"><summary>{summary}</summary>'
         f"<pre><code>{_escape(text.rstrip())}\n</code></pre></details>"
     )
+
+
+_FENCE = re.compile(r"^[ \t]*(?P<fence>`{3,}|~{3,})")
+
+
+def page_language(src_uri: str, default: str = "zh") -> str:
+    """A page's language from its file name: ``"en"`` for ``*.en.md``, else the default.
+
+    >>> page_language("a/b.en.md"), page_language("index.md")
+    ('en', 'zh')
+    """
+    return "en" if src_uri.endswith(".en.md") else default
+
+
+def map_outside_fences(markdown: str, change: Callable[[str], str]) -> str:
+    """``markdown`` with ``change`` applied to each run of lines outside fenced code blocks.
+
+    A fence opens with three or more backticks or tildes (indented or not, as inside an
+    admonition) and closes with a line of the same character, at least as long, and nothing
+    else. This is the one scanner every hook uses to leave code alone.
+
+    >>> text = "a\\n````md\\n```\\nb\\n````\\nc"  # a shorter fence does not close a longer one
+    >>> map_outside_fences(text, str.upper)
+    'A\\n````md\\n```\\nb\\n````\\nC'
+    """
+    out: list[str] = []
+    prose: list[str] = []
+    fence: str | None = None
+
+    def flush() -> None:
+        if prose:
+            out.append(change("\n".join(prose)))
+            prose.clear()
+
+    for line in markdown.split("\n"):
+        match = _FENCE.match(line)
+        if fence is not None:
+            out.append(line)
+            if (
+                match
+                and match.group("fence")[0] == fence[0]
+                and len(match.group("fence")) >= len(fence)
+                and not line.strip()[len(match.group("fence")) :].strip()
+            ):
+                fence = None
+        elif match:
+            flush()
+            fence = match.group("fence")
+            out.append(line)
+        else:
+            prose.append(line)
+    flush()
+    return "\n".join(out)

@@ -61,7 +61,6 @@ _STEM = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
 _NETWORK_MARKER = re.compile(r"^[ \t]*<!--\s*network:\s*(?P<file>\S+?)\s*-->[ \t]*$")
 _OVERVIEW_MARKER = re.compile(r"^[ \t]*<!--\s*networks:\s*overview\s*-->[ \t]*$")
 _COMPARE_MARKER = re.compile(r"^[ \t]*<!--\s*networks:\s*compare\s+(?P<files>[^>]+?)\s*-->[ \t]*$")
-_FENCE = re.compile(r"^[ \t]*(?P<fence>`{3,}|~{3,})")
 #: Above this many table rows, the per-layer table is folded into a collapsible block.
 LONG_TABLE = 40
 
@@ -139,7 +138,7 @@ _TEXT: dict[str, dict[str, str]] = {
 
 def page_language(src_uri: str) -> str:
     """``"en"`` for ``*.en.md`` pages, otherwise ``"zh"`` (the default language)."""
-    return "en" if src_uri.endswith(".en.md") else DEFAULT_LANG
+    return str(_convshare().page_language(src_uri, DEFAULT_LANG))
 
 
 def _convshare() -> Any:
@@ -500,27 +499,13 @@ def render_comparison(specs: list[Spec], lang: str) -> str:
 
 def _replace_markers(markdown: str, replace: Any) -> str:
     """Apply ``replace(line) -> str | None`` to every line outside fenced code blocks."""
-    out: list[str] = []
-    fence: str | None = None
-    for line in markdown.split("\n"):
-        match = _FENCE.match(line)
-        if fence is not None:
-            if (
-                match
-                and match.group("fence")[0] == fence[0]
-                and len(match.group("fence")) >= len(fence)
-                and not line.strip()[len(match.group("fence")) :].strip()
-            ):
-                fence = None
-            out.append(line)
-            continue
-        if match:
-            fence = match.group("fence")
-            out.append(line)
-            continue
-        new = replace(line)
-        out.append(line if new is None else new)
-    return "\n".join(out)
+
+    def lines(text: str) -> str:
+        return "\n".join(
+            new if (new := replace(line)) is not None else line for line in text.split("\n")
+        )
+
+    return str(_convshare().map_outside_fences(markdown, lines))
 
 
 # --- MkDocs events ---------------------------------------------------------------------------

@@ -53,7 +53,6 @@ LAYERS: dict[str, tuple[tuple[Any, ...], dict[str, Any]]] = {
 }
 
 _EXPR = re.compile(r"\{\{(.+?)\}\}")
-_FENCE = re.compile(r"^[ \t]*(?P<fence>`{3,}|~{3,})")
 _INLINE_CODE = re.compile(r"(`+)(?:.+?)(?<!`)\1(?!`)")
 
 _BUILTINS: dict[str, Any] = {
@@ -64,7 +63,7 @@ _BUILTINS: dict[str, Any] = {
 
 def page_language(src_uri: str) -> str:
     """``"en"`` for ``*.en.md`` pages, otherwise ``"zh"`` (the default language)."""
-    return "en" if src_uri.endswith(".en.md") else "zh"
+    return str(importlib.import_module("convshare").page_language(src_uri))
 
 
 def _fallback_fmt(n: int, lang: str = "zh") -> str:
@@ -235,40 +234,11 @@ def _substitute_text(text: str, names: dict[str, Any], where: str) -> str:
     return "".join(out)
 
 
-def _closes(line: str, fence: str) -> bool:
-    """Whether ``line`` closes a block opened by ``fence`` (same character, at least as long)."""
-    match = _FENCE.match(line)
-    if not match:
-        return False
-    marker = match.group("fence")
-    rest = line.strip()[len(marker) :]
-    return marker[0] == fence[0] and len(marker) >= len(fence) and not rest.strip()
-
-
 def substitute(markdown: str, names: dict[str, Any], where: str = "<page>") -> str:
-    """Replace every ``{{ … }}`` outside fenced code blocks and inline code."""
-    out: list[str] = []
-    prose: list[str] = []
-    fence: str | None = None
-
-    def flush() -> None:
-        if prose:
-            out.append(_substitute_text("\n".join(prose), names, where))
-            prose.clear()
-
-    for line in markdown.split("\n"):
-        if fence is not None:
-            out.append(line)
-            if _closes(line, fence):
-                fence = None
-        elif match := _FENCE.match(line):
-            flush()
-            fence = match.group("fence")
-            out.append(line)
-        else:
-            prose.append(line)
-    flush()
-    return "\n".join(out)
+    """Replace every ``{{ … }}`` outside fenced code blocks and inline code (the package's
+    ``map_outside_fences`` decides what is code)."""
+    scan = importlib.import_module("convshare").map_outside_fences
+    return str(scan(markdown, lambda text: _substitute_text(text, names, where)))
 
 
 def on_page_markdown(markdown: str, page: Any, **kwargs: Any) -> str:
