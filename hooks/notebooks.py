@@ -18,7 +18,14 @@
 * **Figures as files, loaded lazily.** A figure output is a base64 PNG inside the page (the
   equivariance page carried 114 KB of them); each becomes a file ``notebooks/figures/<hash>.png``
   (named by its content, so both languages share identical figures) with ``loading="lazy"``:
-  the browser fetches it when the reader scrolls near it.
+  the browser fetches it when the reader scrolls near it. Inline SVG figures
+  (``<figure class="nb-figure"><svg …>``, written by ``docs/notebooks/_nb.py``) become files
+  ``notebooks/figures/<hash>.svg`` the same way: the ``<img>`` keeps the figure's width and
+  height (no layout jump) and takes its ``aria-label`` as ``alt``. An SVG shown by ``<img>``
+  does not see the page's CSS, so the file carries its own colours: the page's text and
+  background colours of Material's light scheme, and of its dark scheme under
+  ``prefers-color-scheme: dark`` (which an image follows from the ``color-scheme`` of the page
+  that shows it, set by Material's dark palette).
 """
 
 from __future__ import annotations
@@ -37,7 +44,14 @@ from mkdocs.exceptions import PluginError
 from mkdocs.utils import get_relative_url
 from pymdownx.slugs import slugify
 
-__all__ = ["CSS", "FIGURES", "figures_as_files", "is_notebook", "rewrite_notebook_html"]
+__all__ = [
+    "CSS",
+    "FIGURES",
+    "SVG_STYLE",
+    "figures_as_files",
+    "is_notebook",
+    "rewrite_notebook_html",
+]
 
 #: The stylesheet notebook pages link instead of JupyterLab's, relative to docs_dir.
 CSS = "notebooks/notebook.css"
@@ -48,6 +62,20 @@ _DATA_IMAGE = re.compile(
     r'<img\b(?P<before>[^>]*?)\ssrc="data:image/(?P<type>png|jpeg);base64,(?P<data>[^"]*)"'
     r"(?P<after>[^>]*?)/?>"
 )
+# A notebook figure as inline SVG (docs/notebooks/_nb.py: show), the only SVG in its <figure>.
+_SVG_FIGURE = re.compile(
+    r'(?P<open><figure class="nb-figure">)\s*(?P<svg><svg\b(?P<attrs>[^>]*)>.*?</svg>)\s*</figure>',
+    re.DOTALL,
+)
+_ATTR = re.compile(r'\s(?P<name>[\w:-]+)="(?P<value>[^"]*)"')
+# What the page's CSS gives an inline figure (currentColor, --md-default-bg-color), for a file
+# that no page CSS reaches: Material's default and slate scheme colours (--md-hue 232deg).
+SVG_STYLE = (
+    "<style>svg{color:#000000de;--md-default-bg-color:#fff}"
+    "@media (prefers-color-scheme:dark){svg{color:hsla(232,15%,90%,0.82);"
+    "--md-default-bg-color:hsla(232,15%,14%,1)}}</style>"
+)
+_XLINK = 'xmlns:xlink="http://www.w3.org/1999/xlink"'
 # Figures of this build: site-relative path -> bytes, written after the build.
 _figures: dict[str, bytes] = {}
 
@@ -177,8 +205,8 @@ def rewrite_notebook_html(content: str, toc: Any = None, where: str = "<notebook
 
 
 def figures_as_files(content: str, page_url: str, figures: dict[str, bytes]) -> str:
-    """Replace each base64 PNG/JPEG ``<img>`` by a lazily loaded file; record the files' bytes
-    in ``figures`` (site-relative path -> bytes)."""
+    """Replace each base64 PNG/JPEG ``<img>`` and each inline SVG figure by a lazily loaded
+    file; record the files' bytes in ``figures`` (site-relative path -> bytes)."""
 
     def replace(match: re.Match[str]) -> str:
         try:
@@ -192,7 +220,28 @@ def figures_as_files(content: str, page_url: str, figures: dict[str, bytes]) -> 
         attrs = f"{match.group('before')}{match.group('after')}".rstrip()
         return f'<img{attrs} src="{src}" loading="lazy" decoding="async">'
 
-    return _DATA_IMAGE.sub(replace, content)
+    content = _DATA_IMAGE.sub(replace, content)
+    return _SVG_FIGURE.sub(lambda m: _svg_as_file(m, page_url, figures), content)
+
+
+def _svg_as_file(match: re.Match[str], page_url: str, figures: dict[str, bytes]) -> str:
+    """One inline SVG figure as a standalone file behind a lazy ``<img>``."""
+    attrs = {a.group("name"): a.group("value") for a in _ATTR.finditer(match.group("attrs"))}
+    svg = match.group("svg")
+    head = len("<svg") + len(match.group("attrs")) + 1  # up to and with the root's ">"
+    root = svg[:head]
+    if "xlink:" in svg and "xmlns:xlink" not in root:  # HTML needs no namespace, a file does
+        root = root.replace("<svg", f"<svg {_XLINK}", 1)
+    data = f"{root}{SVG_STYLE}{svg[head:]}\n".encode()
+    path = f"{FIGURES}/{hashlib.sha256(data).hexdigest()[:16]}.svg"
+    figures[path] = data
+    src = get_relative_url(path, page_url or ".")
+    size = "".join(f' {k}="{attrs[k]}"' for k in ("width", "height") if k in attrs)
+    alt = attrs.get("aria-label", "")
+    return (
+        f'{match.group("open")}<img src="{src}" alt="{alt}"{size} loading="lazy" '
+        'decoding="async"></figure>'
+    )
 
 
 def on_config(config: Any, **kwargs: Any) -> Any:

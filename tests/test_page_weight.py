@@ -117,6 +117,50 @@ def test_invalid_base64_is_left_alone() -> None:
     assert figures == {}
 
 
+# An inline SVG figure as docs/notebooks/_nb.py writes it: the root without xmlns:xlink (its
+# size attributes replaced it), an embedded image referenced with xlink:href, an escaped label.
+SVG = (
+    '<svg width="80" height="40" role="img" aria-label="a &quot;line&quot; &amp; dots" '
+    'viewBox="0 0 60 30" xmlns="http://www.w3.org/2000/svg" version="1.1">'
+    '<image xlink:href="data:image/png;base64,AAAA"/>'
+    '<path d="M 0 0 L 1 1" style="stroke: currentColor"/></svg>'
+)
+
+
+def test_svg_figures_become_lazy_files() -> None:
+    """The figure becomes a file named by its content; the <img> keeps size and label; the
+    file is well-formed XML with the xlink namespace and its own light/dark colours."""
+    import xml.etree.ElementTree as ET
+
+    html = f'<p>x</p><figure class="nb-figure">\n{SVG}\n</figure><p>y</p>'
+    figures: dict[str, bytes] = {}
+    out = notebooks.figures_as_files(html, "notebooks/equivariance/", figures)
+    [(name, data)] = figures.items()
+    assert name == f"notebooks/figures/{hashlib.sha256(data).hexdigest()[:16]}.svg"
+    assert out == (
+        f'<p>x</p><figure class="nb-figure"><img src="../{name.removeprefix("notebooks/")}" '
+        'alt="a &quot;line&quot; &amp; dots" width="80" height="40" loading="lazy" '
+        'decoding="async"></figure><p>y</p>'
+    )
+    root = ET.fromstring(data)  # a standalone file must parse as XML: namespaces declared
+    assert root.get("aria-label") == 'a "line" & dots'
+    text = data.decode()
+    assert notebooks.SVG_STYLE in text
+    assert "@media (prefers-color-scheme:dark)" in notebooks.SVG_STYLE
+    # The same figure on the other language's page is the same file.
+    again: dict[str, bytes] = {}
+    notebooks.figures_as_files(html, "en/notebooks/equivariance/", again)
+    assert again == figures
+
+
+def test_svg_outside_a_notebook_figure_stays_inline() -> None:
+    """Icons and other inline SVG (not a notebook figure) are left alone."""
+    html = f'<span class="twemoji">{SVG}</span>'
+    figures: dict[str, bytes] = {}
+    assert notebooks.figures_as_files(html, "notebooks/sharing/", figures) == html
+    assert figures == {}
+
+
 # --- the built site ---------------------------------------------------------------------------
 
 
@@ -154,9 +198,37 @@ def test_built_pages_carry_no_base64_figures_or_unused_css(built_site: Path) -> 
             api_css.append(name)
     assert data_images == []
     assert api_css == []
-    figures = list((built_site / "notebooks/figures").glob("*.png"))
-    assert figures, "no notebook figure written"
-    assert all(f.read_bytes().startswith(b"\x89PNG\r\n\x1a\n") for f in figures)
+    for figure in (built_site / "notebooks/figures").glob("*.png"):
+        assert figure.read_bytes().startswith(b"\x89PNG\r\n\x1a\n"), figure
+
+
+def test_built_notebook_figures_are_svg_files(built_site: Path) -> None:
+    """No notebook page carries a figure as inline SVG; every figure is an <img> of an SVG
+    file that exists, with its size and alt text; every file written is used."""
+    import xml.etree.ElementTree as ET
+
+    notebook_pages = [p for p in _pages(built_site) if "jupyter-wrapper" in p.read_text("utf-8")]
+    assert len(notebook_pages) >= 2, "notebook pages not found"
+    used: set[Path] = set()
+    for page in notebook_pages:
+        text = page.read_text("utf-8")
+        name = page.relative_to(built_site).as_posix()
+        figures = re.findall(r'<figure class="nb-figure">(.*?)</figure>', text, re.DOTALL)
+        for figure in figures:
+            assert "<svg" not in figure, f"{name}: inline SVG figure"
+            img = re.fullmatch(
+                r'<img src="(?P<src>[^"]+\.svg)" alt="(?P<alt>[^"]+)" width="\d+" height="\d+" '
+                r'loading="lazy" decoding="async">',
+                figure.strip(),
+            )
+            assert img, f"{name}: {figure[:200]}"
+            target = (page.parent / img.group("src")).resolve()
+            assert target.is_file(), f"{name}: {img.group('src')} missing"
+            ET.fromstring(target.read_bytes())  # well-formed
+            used.add(target)
+    assert used, "no SVG figure on any notebook page"
+    written = {p.resolve() for p in (built_site / "notebooks/figures").glob("*.svg")}
+    assert written == used
 
 
 # --- hooks/reload.py: the package re-imported only when it changed ------------------------------
