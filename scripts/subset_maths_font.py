@@ -1,4 +1,4 @@
-"""Write docs/assets/fonts/convshare-math.woff: the maths font the site ships.
+"""Write docs/assets/fonts/convshare-math.woff2: the maths font the site ships.
 
 A subset of DejaVu Math TeX Gyre (Debian's fonts-dejavu-extra), an OpenType MATH font whose
 licence (Bitstream Vera; DejaVu's and the maths extensions' changes in the public domain)
@@ -20,7 +20,7 @@ from fontTools.ttLib import TTFont
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE = Path("/usr/share/fonts/truetype/dejavu/DejaVuMathTeXGyre.ttf")
-TARGET = ROOT / "docs" / "assets" / "fonts" / "convshare-math.woff"
+TARGET = ROOT / "docs" / "assets" / "fonts" / "convshare-math.woff2"
 FAMILY = "convshare Math"
 
 # What the site's MathML shows (tests/browser/test_layout.py finds any character missing):
@@ -69,7 +69,7 @@ def main() -> int:
         return 1
     options = subset.Options()
     options.layout_features = ["ssty", "flac", "dtls"]  # script-size, flattened accents, dotless
-    options.flavor = "woff"
+    options.flavor = "woff2"
     options.name_IDs = ["*"]
     options.notdef_outline = True
     options.glyph_names = False
@@ -88,6 +88,7 @@ def main() -> int:
     TARGET.parent.mkdir(parents=True, exist_ok=True)
     font["head"].created = font["head"].modified = TIMESTAMP
     font.recalcTimestamp = False
+    font.flavor = options.flavor
     font.save(TARGET)
     print(f"{TARGET.relative_to(ROOT)}: {TARGET.stat().st_size:,} bytes")
     return 0

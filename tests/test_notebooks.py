@@ -75,6 +75,9 @@ def _masked(outputs: list[dict[str, Any]]) -> str:
     return _NUMBER.sub("#", _BASE64.sub("base64,…", text))
 
 
+_SVG = re.compile(r"<svg\b.*?</svg>", re.S)
+
+
 def _texts(outputs: list[dict[str, Any]]) -> str:
     parts = []
     for o in outputs:
@@ -129,10 +132,12 @@ def _assert_current(
             assert "time.perf_counter()" in code
             assert _svg_masked(was) == _svg_masked(now), f"cell {i} changed shape: {REFRESH}"
             for outputs in (was, now):
-                numbers = [float(n.replace(",", "")) for n in _NUMBER.findall(_texts(outputs))]
-                assert numbers and all(n > 0 for n in numbers), f"cell {i}: {numbers}"
+                # The words and tables, not a figure's drawing coordinates (which include 0).
+                words = _SVG.sub("", _texts(outputs))
+                numbers = [float(n.replace(",", "")) for n in _NUMBER.findall(words)]
                 # A table or a line of measurements, or a figure drawn from them.
                 drawn = "<svg" in json.dumps(outputs)
+                assert (numbers or drawn) and all(n > 0 for n in numbers), f"cell {i}: {numbers}"
                 assert _DECIMAL.search(_texts(outputs)) or drawn, f"cell {i}: no measurement"
         else:
             assert was == now, f"{what}: output of code cell {i} is stale: {REFRESH}"
