@@ -369,7 +369,9 @@ CELLS = [
             ax.plot([r.positions] * 2, [r.params_shared, r.params_unshared], "ko", markersize=4)
             ax.annotate(name, (r.positions, r.params_unshared), textcoords="offset points",
                         xytext=(dx, dy), ha=ha, fontsize=8)
-        ax.set(xscale="log", yscale="log", xlabel="«xlabel»", ylabel="«ylabel»")
+        ax.set(xscale="log", yscale="log", ylabel="«ylabel»")
+        # Maths in a label sets its words in the label's own font, without the fallback list.
+        ax.set_xlabel(r"«xlabel»", family="«xfont»")
         ax.grid(True, which="major", alpha=0.3)
         # The legend below the plot, clear of the lines and the layers' names.
         ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2)
@@ -379,9 +381,10 @@ CELLS = [
         unshared=("不共享", "without sharing"),
         shared=("共享", "with sharing"),
         xlabel=(
-            "每个特征图的输出位置数 H_out × W_out",
-            "output positions per feature map, H_out × W_out",
+            r"每个特征图的输出位置数 $H_\mathrm{out} \times W_\mathrm{out}$",
+            r"output positions per feature map, $H_\mathrm{out} \times W_\mathrm{out}$",
         ),
+        xfont=("Noto Sans CJK SC", "DejaVu Sans"),
         ylabel=("参数量", "parameters"),
         checked=(
             'f"检查了 {checked} 种输入尺寸："\n'
