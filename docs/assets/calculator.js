@@ -246,6 +246,22 @@ function remember(push) { // URL after a pause; edits under 1 s apart share a hi
   if (push) go(); else timer = setTimeout(go, 300);
 }
 
+/** The form fields that a rejected layer's error is about (marked aria-invalid). */
+const FIELDS = { input_size: ["ih", "iw"], in_channels: ["cin"], out_channels: ["cout"], groups: ["g"],
+  kernel_size: ["kh", "kw"], stride: ["sh", "sw"], padding: ["ph", "pw"], dilation: ["dh", "dw"] };
+function culprits(e) {
+  const f = e.fields;
+  if (e.code === "kernel_too_large") return [["kh", "kw"][f.index]];
+  if (e.code === "groups_in") return ["cin", "g"];
+  if (e.code === "groups_out") return ["cout", "g"];
+  if (e.code === "bad_padding") return ["pad"];
+  if (e.code === "same_strided") return ["pad", ...["sh", "sw"].filter((n) => parse(F[n].value) !== 1n)];
+  const all = FIELDS[f.name] || [];
+  // Of a pair (height, width), the one whose value the message quotes; both if neither does.
+  const own = all.filter((n) => [String(parse(F[n].value)), repr(parse(F[n].value))].includes(String(f.value)));
+  return own.length ? own : all;
+}
+
 function update() {
   const r = conv2d({
     input_size: tup("ih", "iw"), in_channels: parse(F.cin.value), out_channels: parse(F.cout.value),
@@ -259,6 +275,10 @@ function update() {
   const err = $("error");
   root.classList.toggle("calc-bad", !!r.error);
   err.hidden = !r.error;
+  const bad = r.error ? culprits(r.error) : [];
+  for (const n of names) {
+    if (bad.includes(n)) F[n].setAttribute("aria-invalid", "true"); else F[n].removeAttribute("aria-invalid");
+  }
   if (r.error) { err.textContent = message(r.error, lang, data); return; }
   const show = lines(r, T, unit);
   for (const id in show) $(id).textContent = show[id];

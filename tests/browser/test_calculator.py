@@ -143,29 +143,35 @@ def test_every_preset(page: Page, base_url: str, lang: str) -> None:
 def test_invalid_geometry_shows_the_package_message(page: Page, base_url: str, lang: str) -> None:
     """Rejected layers show GeometryError.message in the page's language, and no stale numbers."""
     open_calculator(page, base_url, lang)
-    cases: list[tuple[dict[str, object], dict[str, Any]]] = [
-        ({"g": 2}, {"groups": 2}),  # 3 input channels do not split into 2 groups
-        ({"g": 1, "kh": 9}, {"kernel_size": (9, 3)}),  # 9 rows > 5 + 2*1 padded
-        ({"kh": 3, "sh": 0}, {"stride": (0, 2)}),
-        ({"sh": 2, "cin": -3}, {"in_channels": -3}),
-        ({"cin": "2.5"}, {"in_channels": 2.5}),
-        ({"cin": ""}, {"in_channels": ""}),
+    # The last item: the fields the message is about, marked aria-invalid (and only those).
+    cases: list[tuple[dict[str, object], dict[str, Any], list[str]]] = [
+        ({"g": 2}, {"groups": 2}, ["cin", "g"]),  # 3 input channels do not split into 2 groups
+        ({"g": 1, "kh": 9}, {"kernel_size": (9, 3)}, ["kh"]),  # 9 rows > 5 + 2*1 padded
+        ({"kh": 3, "sh": 0}, {"stride": (0, 2)}, ["sh"]),  # the height's stride, not the width's
+        ({"sh": 2, "cin": -3}, {"in_channels": -3}, ["cin"]),
+        ({"cin": "2.5"}, {"in_channels": 2.5}, ["cin"]),
+        ({"cin": ""}, {"in_channels": ""}, ["cin"]),
     ]
     base = dict(PRESETS[0]["args"])
-    for typed, change in cases:
+    invalid = page.locator("#calc-form [aria-invalid=true]")
+    for typed, change, culprits in cases:
         fill(page, typed)
         args = base | change
         with pytest.raises(GeometryError) as caught:
             conv2d(**args)
         expect(page.locator("#calc-error")).to_have_text(caught.value.message(lang))
         expect(page.locator("#calc-out")).to_be_hidden()
+        expect(invalid).to_have_count(len(culprits))
+        assert sorted(invalid.evaluate_all("es => es.map(e => e.name)")) == sorted(culprits)
     fill(page, {"cin": 3})
     page.select_option("#calc-form [name=pad]", "same")
     with pytest.raises(GeometryError) as caught:
         conv2d(5, 3, 2, 3, stride=2, padding="same")
     expect(page.locator("#calc-error")).to_have_text(caught.value.message(lang))
+    assert sorted(invalid.evaluate_all("es => es.map(e => e.name)")) == ["pad", "sh", "sw"]
     fill(page, {"sh": 1, "sw": 1})
     assert_shows(page, conv2d(5, 3, 2, 3, padding="same"), lang)
+    expect(invalid).to_have_count(0)
 
 
 @pytest.mark.parametrize("lang", LANGS)
