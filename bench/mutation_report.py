@@ -45,6 +45,25 @@ _TEXT = {
     },
 }
 
+#: The reasons recorded in bench/mutation.json (in English), as the Chinese page words them.
+_WHY_ZH = {
+    "no selected test reaches this function": "所选的测试都不调用这个函数",
+    "the language argument of fmt()/ratio() is dropped: both write numbers the same way in "
+    "Chinese and English in the measured version": (
+        "丢掉的是 fmt()/ratio() 的语言参数：在被测的版本里，两种语言的数字写法相同"
+    ),
+    "the rows and columns are added in increasing order, so the sort leaves them as they are "
+    "with either comparator": "行和列本来就按递增顺序加入，两种比较方式排序后都不变",
+    "an output is never longer than its padded input, so the padded sizes alone decide whether "
+    "the figure is drawn": "输出不会比填充后的输入长，是否画图只由填充后的尺寸决定",
+    "s[0] is read only when s[0] === s[1]": "只有在 s[0] === s[1] 时才读取 s[0]",
+    "the same in Node; in a browser it throws, which the browser test of the calculator page "
+    "catches (the harness runs in Node only)": (
+        "在 Node 中结果相同；在浏览器中会抛出异常，由计算器页面的浏览器测试发现"
+        "（这套变异测试只在 Node 中运行）"
+    ),
+}
+
 #: Survivors listed on the page per target; the JSON holds them all.
 _LISTED = 25
 
@@ -91,8 +110,12 @@ def mutation(lang: str) -> str:
             continue
         items = []
         for s in survived[:_LISTED]:
-            why = t["equivalent"].format(why=s["equivalent"]) if s["equivalent"] else t["open"]
-            items.append(f"- {_code(s['mutant'])}: {html.escape(why)}")
+            reason = s["equivalent"]
+            if reason and lang == "zh":
+                reason = _WHY_ZH.get(reason, reason)
+            why = t["equivalent"].format(why=reason) if reason else t["open"]
+            colon = "：" if lang == "zh" else ": "
+            items.append(f"- {_code(s['mutant'])}{colon}{html.escape(why)}")
         if len(survived) > _LISTED:
             items.append("- " + t["more"].format(n=len(survived) - _LISTED))
         parts.append(t["survivors"].format(target=_code(r["target"])) + "\n\n" + "\n".join(items))
