@@ -5,6 +5,10 @@
 * With ``navigation.indexes``, a section's sub-navigation ``<nav>`` is labelled by a toggle that
   holds only an icon, so every such landmark has the same empty name (axe's landmark-unique):
   each is named after its section's title instead.
+* A page title is HTML text (a network page's title keeps its entities, see
+  ``hooks/architectures.py``), and the footer escapes it once more for its links' ``aria-label``:
+  "torchvision&amp;#x27;s" would be read aloud instead of the visible "torchvision's" (axe's
+  label-content-name-mismatch). The second escape of a character reference is undone there.
 """
 
 from __future__ import annotations
@@ -22,6 +26,8 @@ _SECTION_NAV = re.compile(
     re.DOTALL,
 )
 _TAG = re.compile(r"<[^>]+>")
+_FOOTER_LABEL = re.compile(r'(<a [^>]*class="md-footer__link[^"]*" aria-label=")([^"]*)(")')
+_DOUBLE_ESCAPED = re.compile(r"&amp;(#\d+|#x[0-9a-fA-F]+|[A-Za-z]+);")
 
 
 def _title(label_html: str) -> str:
@@ -29,7 +35,11 @@ def _title(label_html: str) -> str:
 
 
 def repair(page_html: str) -> str:
-    """Name the search dialog and the section navigation landmarks."""
+    """Name the search dialog and the section navigation landmarks; footer labels escaped once.
+
+    >>> repair('<a class="md-footer__link" aria-label="it&amp;#x27;s &amp;lt;b&amp;gt;">')
+    '<a class="md-footer__link" aria-label="it&#x27;s &lt;b&gt;">'
+    """
     match = _LANG.search(page_html)
     zh = match is None or match.group("lang").startswith("zh")
     name = "搜索" if zh else "Search"
@@ -42,7 +52,10 @@ def repair(page_html: str) -> str:
             f"{m.group('rest')}"
         )
 
-    return _SECTION_NAV.sub(named, page_html)
+    page_html = _SECTION_NAV.sub(named, page_html)
+    return _FOOTER_LABEL.sub(
+        lambda m: m.group(1) + _DOUBLE_ESCAPED.sub(r"&\1;", m.group(2)) + m.group(3), page_html
+    )
 
 
 def on_post_page(output: str, **kwargs: Any) -> str:

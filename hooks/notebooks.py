@@ -116,7 +116,11 @@ _MARKDOWN_CELL = re.compile(
 
 # Display maths is a <div>, which a <p> cannot hold: mistune wraps "$$…$$" in one.
 _PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.DOTALL)
-_DISPLAY = re.compile(r'(<div class="maths maths--display">.*?</div>)', re.DOTALL)
+# One <div>, or (a chain of equalities, hooks/maths.py) a <div> holding one more <div>.
+_DISPLAY = re.compile(
+    r'(<div class="maths maths--display">(?:<div class="maths__chain">.*?</div>)?.*?</div>)',
+    re.DOTALL,
+)
 
 
 def _lift_display_maths(content: str) -> str:

@@ -196,33 +196,53 @@ class _Quiet(SimpleHTTPRequestHandler):
         pass
 
 
+# Run in a process of its own: the browser suite's session holds a Playwright (an asyncio loop)
+# in this process, and a second synchronous Playwright refuses to start beside it.
+_VISIT = """
+import json, sys
+from playwright.sync_api import sync_playwright
+base, chromium, probe = sys.argv[1], sys.argv[2], sys.stdin.read()
+dialogs, found = [], {}
+with sync_playwright() as pw:
+    browser = pw.chromium.launch(
+        executable_path=chromium,
+        args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run"],
+    )
+    page = browser.new_page()
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    for path in ("/architectures/hostile/", "/en/architectures/hostile/"):
+        page.goto(base + path)
+        found[path] = page.evaluate(probe)
+    browser.close()
+print(json.dumps({"dialogs": dialogs, "found": found}))
+"""
+
+
 @pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium")
 def test_no_script_runs_in_chromium(hostile_site: tuple[Path, Path, str]) -> None:
-    from playwright.sync_api import sync_playwright
-
     _, site, _ = hostile_site
     server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_Quiet, directory=str(site)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     base = f"http://127.0.0.1:{server.server_address[1]}"
-    dialogs: list[str] = []
     try:
-        with sync_playwright() as pw:
-            browser = pw.chromium.launch(
-                executable_path=str(CHROMIUM),
-                args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run"],
-            )
-            page = browser.new_page()
-            page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-            for path in ("/architectures/hostile/", "/en/architectures/hostile/"):
-                page.goto(base + path)
-                found = page.evaluate(_PROBE)
-                assert found == {"handlers": [], "urls": []}, (path, found)
-            browser.close()
+        done = subprocess.run(
+            [sys.executable, "-c", _VISIT, base, str(CHROMIUM)],
+            input=_PROBE,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
     finally:
         server.shutdown()
         server.server_close()
-    assert dialogs == []
+    assert done.returncode == 0, done.stderr[-3000:]
+    result = json.loads(done.stdout)
+    for path, found in result["found"].items():
+        assert found == {"handlers": [], "urls": []}, (path, found)
+    assert sorted(result["found"]) == ["/architectures/hostile/", "/en/architectures/hostile/"]
+    assert result["dialogs"] == []
 
 
 # Every element: on* attributes and javascript: URLs recorded; then hovered, focused and

@@ -294,3 +294,13 @@ def test_templates_compile_once_per_source() -> None:
     assert compiled == ["{{ 1 + 1 }}", "{{ 2 + 2 }}"]
     assert isinstance(reload.template_cache(), jinja2.BytecodeCache)
     assert reload.template_cache() is reload.template_cache()
+
+
+def test_display_maths_chains_are_lifted_out_of_paragraphs_whole() -> None:
+    """A chain of equalities (two nested <div>s, hooks/maths.py) leaves its <p> in one piece."""
+    maths = _load("maths")
+    chain = maths.display_mathml("a = b + 1 = c")
+    assert chain.count("<div") == 2  # the case this test is about
+    simple = maths.display_mathml("x")
+    out = notebooks._lift_display_maths(f"<p>before {chain} middle {simple} after</p>")
+    assert out == f"<p>before</p>\n{chain}\n<p>middle</p>\n{simple}\n<p>after</p>"
