@@ -189,4 +189,9 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         pages = discover_pages(build_site(metafunc.config))
         if not pages:
             pytest.fail("the built site has no HTML pages", pytrace=False)
+        # A test that concerns some pages only names them with a predicate on the page's path
+        # (a `site_pages` attribute): the others are not generated, rather than skipped.
+        keep = getattr(metafunc.function, "site_pages", None)
+        if keep is not None:
+            pages = [p for p in pages if keep(p.path)]
         metafunc.parametrize("site_page", pages, ids=[p.id for p in pages])
