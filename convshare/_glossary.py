@@ -102,17 +102,21 @@ def glossary_markdown(path: str | Path, lang: str) -> str:
     """The glossary's sections as Markdown headings and tables, with the other names readers meet.
 
     Written into the page before Markdown is parsed, so the headings join the table of contents.
+    Two columns, so that a phone's column leaves room for both: the term in the page's language
+    with the other language's term under it, then the definition.
     """
     lang = _lang(lang)
     glossary = load_glossary(path)
     other = "zh" if lang == "en" else "en"
-    header = "| English | 中文 | Definition |" if lang == "en" else "| 中文 | English | 释义 |"
+    header = "| Term | Definition |" if lang == "en" else "| 术语 | 释义 |"
     parts = []
     for title, terms in glossary.sections:
-        parts += [f"## {title[lang]}", "", header, "| --- | --- | --- |"]
+        parts += [f"## {title[lang]}", "", '<div class="glossary-table" markdown>', ""]
+        parts += [header, "| --- | --- |"]
         for term in terms:
             name, other_name = getattr(term, lang), getattr(term, other)
             definition = getattr(term, "def_" + lang) + _alternatives(term, lang)
-            parts.append(f"| **{name}** | {other_name} | {definition} |")
-        parts.append("")
+            names = f'**{name}**<br><span lang="{other}">{other_name}</span>'
+            parts.append(f"| {names} | {definition} |")
+        parts += ["", "</div>", ""]
     return "\n".join(parts)

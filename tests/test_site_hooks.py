@@ -308,7 +308,8 @@ def test_alternate_links_leave_the_head_only() -> None:
 
 
 def test_glossary_markdown_has_headings_and_both_languages(tmp_path: Path) -> None:
-    """glossary() writes one heading and one three-column table per section, page language first."""
+    """glossary() writes one heading and one two-column table per section: the page language's
+    term first, the other language's under it (marked with its language), then the definition."""
     data = tmp_path / "glossary.yml"
     data.write_text(
         "sections:\n  - title: {zh: 核心, en: Core}\n    terms:\n"
@@ -317,8 +318,10 @@ def test_glossary_markdown_has_headings_and_both_languages(tmp_path: Path) -> No
     )
     zh = numbers.glossary_markdown(data, "zh")
     en = numbers.glossary_markdown(data, "en")
-    assert zh.startswith("## 核心\n") and "| **步幅** | stride | 窗口每次移动的距离。 |" in zh
-    assert en.startswith("## Core\n") and "| **stride** | 步幅 | How far it moves. |" in en
+    assert zh.startswith("## 核心\n") and "| 术语 | 释义 |" in zh
+    assert '| **步幅**<br><span lang="en">stride</span> | 窗口每次移动的距离。 |' in zh
+    assert en.startswith("## Core\n") and "| Term | Definition |" in en
+    assert '| **stride**<br><span lang="zh">步幅</span> | How far it moves. |' in en
 
 
 def test_404_language_menu_points_at_home_pages() -> None:
