@@ -181,19 +181,24 @@ def _import(args: argparse.Namespace) -> int:
     return 0
 
 
-def _torch_check(path: str) -> bool:
+def _torch_check(path: str, lang: str) -> bool:
     try:
         from ._torch import compare
     except ImportError:
-        from ._import import TORCH_MISSING
+        from ._import import TORCH_MISSING, TORCH_MISSING_ZH
 
-        print(f"error: check --torch: {TORCH_MISSING}", file=sys.stderr)
+        missing = TORCH_MISSING_ZH if lang == "zh" else TORCH_MISSING
+        print(f"error: check --torch: {missing}", file=sys.stderr)
         return False
-    n, problems = compare(path)
+    n, problems = compare(path, lang)
     for p in problems:
-        print(f"error: {path}: PyTorch: {p}", file=sys.stderr)
+        print(f"error: {_display(path)}: PyTorch: {p}", file=sys.stderr)
     if not problems:
-        print(f"{path}: PyTorch agrees on all {n} layers and the total", file=sys.stderr)
+        if lang == "zh":
+            agrees = f"{_display(path)}：PyTorch 与本包在全部 {n} 层和合计上一致"
+        else:
+            agrees = f"{_display(path)}: PyTorch agrees on all {n} layers and the total"
+        print(agrees, file=sys.stderr)
     return not problems
 
 
@@ -253,7 +258,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"error: {_display(path)}: {what} ({type(e).__name__})", file=sys.stderr)
             failures += 1
             continue
-        if args.torch and not _torch_check(path):
+        if args.torch and not _torch_check(path, args.lang):
             failures += 1
             continue
         results.append(result)

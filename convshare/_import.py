@@ -33,6 +33,11 @@ TORCH_MISSING = (
     "the import command needs PyTorch, which the site itself does not: install the version this "
     "project pins with `.venv/bin/pip install torch==2.13.0` (or `pip install torch`), then retry"
 )
+#: The same, for ``check --torch --lang zh``.
+TORCH_MISSING_ZH = (
+    "这一步需要 PyTorch（网站本身不需要）：用 `.venv/bin/pip install torch==2.13.0` 安装本项目"
+    "锁定的版本（或 `pip install torch`），然后重试"
+)
 
 
 class ImportProblem(ValueError):

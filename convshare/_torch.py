@@ -348,33 +348,65 @@ def build(path: str | Path) -> Built:
     return Built(spec=spec, model=model, rows=rows)
 
 
-def compare(path: str | Path) -> tuple[int, list[str]]:
+#: The comparison's messages, in the command line's two languages.
+_SAID = {
+    "en": {
+        "cannot": "PyTorch cannot build this network: {e}",
+        "layers": "the layers differ: convshare has {ours}, PyTorch {theirs}",
+        "layer": "{name}: convshare {a_type} {a_in} -> {a_out}, {a_params} parameters; "
+        "PyTorch {b_type} {b_in} -> {b_out}, {b_params}",
+        "total": "total: convshare {ours} parameters, PyTorch {theirs}",
+        "output": "output: convshare {ours}, PyTorch {theirs}",
+    },
+    "zh": {
+        "cannot": "PyTorch 无法搭建这个网络：{e}",
+        "layers": "层不一致：convshare 有 {ours} 层，PyTorch 有 {theirs} 层",
+        "layer": "{name}：convshare 算出 {a_type} {a_in} -> {a_out}，{a_params} 个参数；"
+        "PyTorch 是 {b_type} {b_in} -> {b_out}，{b_params} 个参数",
+        "total": "合计：convshare {ours} 个参数，PyTorch {theirs} 个",
+        "output": "输出：convshare {ours}，PyTorch {theirs}",
+    },
+}
+
+
+def compare(path: str | Path, lang: str = "en") -> tuple[int, list[str]]:
     """Build the spec in PyTorch and compare it with convshare's analysis, layer by layer.
 
-    Returns the number of layers compared and the differences found (none when they agree):
-    each layer's name, type, input and output shapes and trainable parameters, then the totals.
+    Returns the number of layers compared and the differences found (none when they agree), in
+    ``lang`` (``"zh"`` or ``"en"``): each layer's name, type, input and output shapes and
+    trainable parameters, then the totals.
     """
     from ._spec import load_spec
 
+    said = _SAID["zh" if lang == "zh" else "en"]
     result = load_spec(path)
     try:
         built = build(path)
         out_shape = built.forward()
     except (ValueError, RuntimeError, TypeError, KeyError) as e:
-        return 0, [f"PyTorch cannot build this network: {e}"]
+        return 0, [said["cannot"].format(e=e)]
     ours = [Row(r.name, r.type, r.in_shape, r.out_shape, r.params) for r in result.rows]
     problems: list[str] = []
     names = [r.name for r in built.rows]
     if [r.name for r in ours] != names:
-        problems.append(f"the layers differ: convshare has {len(ours)}, PyTorch {len(names)}")
+        problems.append(said["layers"].format(ours=len(ours), theirs=len(names)))
     for a, b in zip(ours, built.rows, strict=False):
         if a != b:
             problems.append(
-                f"{a.name}: convshare {a.type} {a.in_shape} -> {a.out_shape}, {a.params:,} "
-                f"parameters; PyTorch {b.type} {b.in_shape} -> {b.out_shape}, {b.params:,}"
+                said["layer"].format(
+                    name=a.name,
+                    a_type=a.type,
+                    a_in=a.in_shape,
+                    a_out=a.out_shape,
+                    a_params=f"{a.params:,}",
+                    b_type=b.type,
+                    b_in=b.in_shape,
+                    b_out=b.out_shape,
+                    b_params=f"{b.params:,}",
+                )
             )
     if built.params != result.params:
-        problems.append(f"total: convshare {result.params:,} parameters, PyTorch {built.params:,}")
+        problems.append(said["total"].format(ours=f"{result.params:,}", theirs=f"{built.params:,}"))
     if out_shape != result.output_shape:
-        problems.append(f"output: convshare {result.output_shape}, PyTorch {out_shape}")
+        problems.append(said["output"].format(ours=result.output_shape, theirs=out_shape))
     return len(ours), problems

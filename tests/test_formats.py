@@ -419,6 +419,18 @@ def test_check_torch_reports_a_disagreement(tmp_path: Path, monkeypatch: Any) ->
     assert n == 1 and any(p.startswith("c: convshare conv") for p in problems)
     code, err = _cli("check", "--torch", str(path))
     assert code == 1 and "PyTorch: c: convshare conv (1, 4, 4) -> (2, 4, 4), 4 parameters" in err
+    # the same report in Chinese with --lang zh, numbers unchanged
+    code, err = _cli("check", "--torch", "--lang", "zh", str(path))
+    assert code == 1 and "PyTorch: c：convshare 算出 conv (1, 4, 4) -> (2, 4, 4)，4 个参数" in err
+    assert "0 个规格有效，1 个无效" in err
+
+
+def test_check_torch_says_so_in_chinese_when_all_agree(tmp_path: Path) -> None:
+    path = _write(
+        tmp_path, [{"type": "conv", "name": "c", "out_channels": 2, "kernel_size": 1}], [1, 4, 4]
+    )
+    code, err = _cli("check", "--torch", "--quiet", "--lang", "zh", str(path))
+    assert code == 0 and "PyTorch 与本包在全部 1 层和合计上一致" in err
 
 
 SPECS = sorted((ROOT / "docs" / "architectures").glob("*.yaml"))
