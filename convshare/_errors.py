@@ -410,6 +410,11 @@ class ConvShareError(ValueError):
         """This error's message in ``lang``."""
         return message(self.code, lang, **self.fields)
 
+    @property
+    def problem(self) -> str:
+        """The problem alone, in English, without the file or layer a subclass adds."""
+        return message(self.code, "en", **self.fields)
+
 
 class GeometryError(ConvShareError):
     """A layer geometry that PyTorch would reject, or that leaves no output."""
@@ -421,11 +426,6 @@ class NetworkShapeError(ConvShareError):
     def __init__(self, layer: str, code: str, **fields: Any) -> None:
         self.layer = layer
         super().__init__(code, **fields)
-
-    @property
-    def problem(self) -> str:
-        """The problem alone, in English."""
-        return message(self.code, "en", **self.fields)
 
     def message(self, lang: str = "en") -> str:
         return f"{self.layer}: {message(self.code, lang, **self.fields)}"
@@ -439,6 +439,8 @@ class SpecError(ConvShareError):
     "net.yaml: layers[1] (S2): missing field 'type'"
     >>> e.message("zh")
     "net.yaml: layers[1] (S2): 缺少字段 'type'"
+    >>> e.problem
+    "missing field 'type'"
     """
 
     def __init__(
@@ -447,11 +449,6 @@ class SpecError(ConvShareError):
         self.file = file
         self.layer = layer
         super().__init__(code, **fields)
-
-    @property
-    def problem(self) -> str:
-        """The problem alone, in English."""
-        return message(self.code, "en", **self.fields)
 
     def message(self, lang: str = "en") -> str:
         parts = [p for p in (self.file, self.layer) if p]
