@@ -35,7 +35,7 @@ system-deps:
 	bash scripts/system-deps.sh
 
 serve: setup
-	$(BIN)/mkdocs serve -a 127.0.0.1:8000
+	$(BIN)/mkdocs serve --dirty -a 127.0.0.1:8000
 
 build: setup
 	MKDOCS=$(BIN)/mkdocs bash scripts/build-site.sh site

@@ -6,7 +6,7 @@ the pages would keep the old numbers. Before each build this hook empties markdo
 sessions and, when any file of the package changed since the last build (or the imported
 package is not the repository's), drops the package and its submodules from ``sys.modules``;
 ``watch:`` in ``mkdocs.yml`` triggers the rebuild when the package changes. Edited hooks are
-re-read at the next rebuild too.
+re-read at the next rebuild too (``hooks/serve.py``).
 
 The theme's templates are compiled once per process: a bytecode cache, keyed by each template's
 source text (an edited template is compiled again), is given to every build's Jinja environment.
@@ -43,17 +43,6 @@ def clear_exec_sessions() -> None:
     # Each block also registers a throw-away module named after it.
     for module in [m for m in sys.modules if m.startswith("_code_block_")]:
         del sys.modules[module]
-
-
-def forget_hooks() -> None:
-    """Make the next configuration load re-read the hook files.
-
-    MkDocs caches loaded hooks for the life of the process (``Hooks._load_hook`` is an
-    ``lru_cache``), so without this an edited hook takes effect only after a restart.
-    """
-    from mkdocs.config.config_options import Hooks
-
-    Hooks._load_hook.cache_clear()
 
 
 def fingerprint(folder: Path) -> tuple[tuple[str, int, int], ...]:
@@ -120,4 +109,3 @@ def on_env(env: Any, **kwargs: Any) -> Any:
 def on_config(config: Any, **kwargs: Any) -> None:
     forget_package_if_changed(Path(config.config_file_path).resolve().parent / PACKAGE)
     clear_exec_sessions()
-    forget_hooks()

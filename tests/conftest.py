@@ -138,7 +138,14 @@ def discover_pages(site: Path) -> list[SitePage]:
 
 
 #: Fixtures that build the site: a test that uses one is slow.
-_SLOW_FIXTURES = {"built_site", "build_site_into", "site_base_path", "site_page", "hostile_site"}
+_SLOW_FIXTURES = {
+    "built_site",
+    "build_site_into",
+    "site_base_path",
+    "site_page",
+    "hostile_site",
+    "served",
+}
 
 #: Other slow tests, by function name: they build a site of their own, or compare thousands of
 #: layers with PyTorch (the fast loop keeps the small property tests and every worked example).

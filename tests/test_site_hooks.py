@@ -279,18 +279,6 @@ def test_doctests_are_fenced_for_the_api_reference() -> None:
     )
 
 
-def test_reload_makes_mkdocs_reread_hooks() -> None:
-    """forget_hooks empties MkDocs' per-process cache of loaded hook files."""
-    from mkdocs.config.config_options import Hooks
-
-    option = Hooks("plugins")
-    option._load_hook("site_hook_probe", str(HOOKS / "cjk.py"))
-    assert Hooks._load_hook.cache_info().currsize >= 1
-    reload.forget_hooks()
-    assert Hooks._load_hook.cache_info().currsize == 0
-    sys.modules.pop("site_hook_probe", None)
-
-
 # --- hooks/alternates.py ------------------------------------------------------------------------
 
 
