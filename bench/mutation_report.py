@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,8 @@ RESULTS = Path(__file__).resolve().parent / "mutation.json"
 _TEXT = {
     "zh": {
         "missing": "还没有变异测试结果：运行 `make mutation` 生成 `bench/mutation.json`。",
-        "head": ["对象", "工具", "检验", "已检验的变异体（共生成）", "被测试发现", "得分"],
+        "head": ["对象", "工具", "检验", "已检验的变异体（共生成）", "测试发现的", "得分"],
+        "counts": "{run:,}（{made:,}）",
         "survivors": "未被发现的变异体（{target}）：",
         "none": "{target} 的变异体全部被测试发现。",
         "equivalent": "等价：{why}",
@@ -36,6 +38,7 @@ _TEXT = {
             "Caught by the tests",
             "Score",
         ],
+        "counts": "{run:,} ({made:,})",
         "survivors": "Mutants the tests did not catch ({target}):",
         "none": "The tests caught every mutant of {target}.",
         "equivalent": "equivalent: {why}",
@@ -64,6 +67,33 @@ _WHY_ZH = {
     ),
 }
 
+#: The tools and checks recorded in bench/mutation.json (in English), in the Chinese page's words.
+_SETUP_ZH = {
+    "fast tests under [tool.mutmut] in pyproject.toml; run stopped at a time limit": (
+        "pyproject.toml 中 [tool.mutmut] 列出的快速测试；运行到时限即停止"
+    ),
+    "the tests listed under [tool.mutmut] in pyproject.toml": (
+        "pyproject.toml 中 [tool.mutmut] 列出的测试"
+    ),
+    "bench/mutation.py (operators, constants, swapped result fields)": (
+        "bench/mutation.py（运算符、常数、对调结果中的字段）"
+    ),
+}
+_PARITY = re.compile(r"(\S+)'s comparison on ([\d,]+) random layers")
+
+
+def _setup_zh(text: str) -> str:
+    """A tool or check in Chinese; the English as recorded when no wording is known.
+
+    >>> _setup_zh("tests/test_x.py's comparison on 1,000 random layers")
+    'tests/test_x.py 在 1,000 个随机层上的对照'
+    """
+    parity = _PARITY.fullmatch(text)
+    if parity:
+        return f"{parity[1]} 在 {parity[2]} 个随机层上的对照"
+    return _SETUP_ZH.get(text, text)
+
+
 #: Survivors listed on the page per target; the JSON holds them all.
 _LISTED = 25
 
@@ -89,9 +119,9 @@ def mutation(lang: str) -> str:
         rows.append(
             [
                 _code(r["target"]),
-                html.escape(r["tool"]),
-                html.escape(r["check"]),
-                f"{r['mutants']:,} ({r.get('generated', r['mutants']):,})",
+                html.escape(_setup_zh(r["tool"]) if lang == "zh" else r["tool"]),
+                html.escape(_setup_zh(r["check"]) if lang == "zh" else r["check"]),
+                t["counts"].format(run=r["mutants"], made=r.get("generated", r["mutants"])),
                 f"{r['killed']:,}",
                 f"{r['score']:.1%}",
             ]

@@ -38,7 +38,7 @@ _T: dict[str, dict[str, str]] = {
         "live": "实际构建（执行全部计算）",
         "floor": "静态下限（计算结果预先写入）",
         "overhead": "实时计算使构建慢了 **{pct}%**（{live} s 对 {floor} s，比值 {ratio}）。",
-        "fidelity": "静态下限重现了 {same} 个页面中的 {total} 个，文字逐字相同{differ}。",
+        "fidelity": "静态下限重现了 {total} 个页面中的 {same} 个，文字逐字相同{differ}。",
         "differ": "；不同的页面：{pages}",
         "met": "✓ 达到目标（{target}）。",
         "missed": "✗ 未达到目标（{target}），差 {by}。",
@@ -74,13 +74,14 @@ _T: dict[str, dict[str, str]] = {
         "weight_target": "每页不超过 {kb}",
         "over": "全部 {total} 个页面中有 {n} 个超过 {kb}（按未压缩计算）。",
         "over_gzip": "按 gzip 压缩后计算，超过的有 {n} 个。",
-        "weight_why": "最重的页面里，{part}占 {size}：{explain}",
-        "search_index": "搜索索引",
-        "search_explain": "读者开始搜索后才下载的、本页语言的搜索索引。",
+        "weight_why": "最重的页面里，最大的部分是{part}，占 {size}{explain}",
+        "search_explain": "：这是读者开始搜索后才下载的、本页语言的搜索索引。",
+        "byte_kinds": "html=HTML;css=CSS;javascript=JavaScript;font=字体;image=图片;"
+        "search index=搜索索引",
         "after_search": "{page}，搜索“{query}”之后",
         "en_suffix": "（英文）",
         "lh_uncompressed": "同样的页面不经压缩传输时（比如本地预览）的得分，只作参考，不设目标：",
-        "other_explain": "这是这一页最大的组成部分。",
+        "other_explain": "。",
         "kinds": "页面类型",
         "performance": "性能",
         "accessibility": "无障碍",
@@ -88,7 +89,7 @@ _T: dict[str, dict[str, str]] = {
         "lh_why": "{kind}（{path}）{category}得分 {score}，低于目标 {by}；"
         "得分低于 0.9 的审查项：{audits}。",
         "lh_settings": "Lighthouse 默认设置：模拟手机、模拟慢速 4G 网络和 4 倍 CPU 降速；"
-        "每个页面测 {runs} 次取中位数。FCP：首次内容绘制；LCP：最大内容绘制；"
+        "每个页面测 {runs} 次，取中位数。FCP：首次内容绘制；LCP：最大内容绘制；"
         "TBT：总阻塞时间。",
         "kind_names": "home=首页;article=文章精读;calculator=计算器;notebook=笔记本;"
         "architecture=网络结构",
@@ -164,7 +165,6 @@ _T: dict[str, dict[str, str]] = {
         "over": "{n} pages (of {total}) are over {kb}, counted uncompressed.",
         "over_gzip": "Counted gzip-compressed, {n} pages are over.",
         "weight_why": "On the heaviest page, the {part} makes up {size}: {explain}",
-        "search_index": "search index",
         "search_explain": "the search index of the page's language, loaded once the reader "
         "starts a search.",
         "after_search": "{page}, after searching “{query}”",
@@ -172,6 +172,8 @@ _T: dict[str, dict[str, str]] = {
         "lh_uncompressed": "The same pages sent uncompressed (as a local preview sends them), "
         "for reference, with no target:",
         "other_explain": "it is the largest part of that page.",
+        "byte_kinds": "html=HTML;css=CSS;javascript=JavaScript;font=font;image=image;"
+        "search index=search index",
         "kinds": "Kind of page",
         "performance": "Performance",
         "accessibility": "Accessibility",
@@ -179,7 +181,7 @@ _T: dict[str, dict[str, str]] = {
         "lh_why": "{kind} ({path}): {category} {score}, {by} under the target; audits "
         "scoring under 0.9: {audits}.",
         "lh_settings": "Lighthouse defaults: an emulated phone, simulated slow 4G and a 4x "
-        "CPU slowdown; each page measured {runs} times, median shown. FCP: first contentful "
+        "CPU slowdown; the median of {runs} run(s) per page. FCP: first contentful "
         "paint; LCP: largest contentful paint; TBT: total blocking time.",
         "kind_names": "home=Home;article=The article;calculator=Calculator;notebook=Notebook;"
         "architecture=Architecture",
@@ -188,7 +190,7 @@ _T: dict[str, dict[str, str]] = {
         "net_without": "the repository's {n} networks",
         "net_with": "a second copy of each added ({n} in all)",
         "net_per": "Each added network costs the whole build (both languages) **{s} s** "
-        "(difference of the medians of {runs} builds each, divided by {n}).",
+        "(the difference of the medians, {runs} build(s) of each case, divided by {n}).",
         "net_error": "This measurement failed: {error}",
         "full_target": "the whole build within {t} s",
     },
@@ -220,6 +222,12 @@ def _s(x: float) -> str:
 def _unit(label: str, unit: str, lang: str) -> str:
     """A column heading with its unit: full-width brackets in Chinese."""
     return f"{label}（{unit}）" if lang == "zh" else f"{label} ({unit})"
+
+
+def _part(lang: str, kind: str) -> str:
+    """The name of a kind of bytes (HTML, CSS, search index), spaced for Chinese text."""
+    name = _names(lang, "byte_kinds").get(kind, kind)
+    return f" {name}" if lang == "zh" and name.isascii() else name
 
 
 def _table(head: list[str], rows: list[list[str]], align: str = "") -> str:
@@ -347,7 +355,8 @@ def networks(lang: str) -> str:
             ", ".join(map(_s, n["with_runs_s"])),
         ],
     ]
-    out = [_table([t["net_head"], f"{t['median']} (s)", f"{t['each']} (s)"], rows, "lrl")]
+    head = [t["net_head"], _unit(t["median"], "s", lang), _unit(t["each"], "s", lang)]
+    out = [_table(head, rows, "lrl")]
     out.append(t["net_per"].format(s=_s(n["per_network_s"]), runs=n["runs"], n=n["added"]))
     limit = data["targets"].get("full_build_s")
     if limit:
@@ -409,7 +418,6 @@ def weight(lang: str) -> str:
         if not page:
             continue
         part, size = next(iter(page["by_kind"].items()))
-        part_name = t["search_index"] if part == "search index" else part
         rows.append(
             [
                 t[key],
@@ -417,7 +425,7 @@ def weight(lang: str) -> str:
                 _kb(page["bytes"]),
                 _kb(page["gzip_bytes"]),
                 str(page["requests"]),
-                f"{part_name} {_kb(size)}",
+                f"{_part(lang, part).strip()} {_kb(size)}",
             ]
         )
     labels = {
@@ -427,7 +435,6 @@ def weight(lang: str) -> str:
     }
     for path, page in (w.get("after_search") or {}).items():
         part, size = next(iter(page["by_kind"].items()))
-        part_name = t["search_index"] if part == "search index" else part
         rows.append(
             [
                 t["after_search"].format(page=labels.get(path, path), query=page["query"]),
@@ -435,7 +442,7 @@ def weight(lang: str) -> str:
                 _kb(page["bytes"]),
                 _kb(page["gzip_bytes"]),
                 str(page["requests"]),
-                f"{part_name} {_kb(size)}",
+                f"{_part(lang, part).strip()} {_kb(size)}",
             ]
         )
     head = [t["page"], t["path"], t["bytes"], t["gzip"], t["requests"], t["largest"]]
@@ -449,14 +456,14 @@ def weight(lang: str) -> str:
         over_gzip = [p for p in pages if pages[p]["gzip_bytes"] > limit]
         out.append(
             t["over"].format(n=len(over), total=len(pages), kb=_kb(limit))
-            + " "
+            + ("" if lang == "zh" else " ")
             + t["over_gzip"].format(n=len(over_gzip))
         )
         part, size = next(iter(heaviest["by_kind"].items()))
         is_index = part == "search index"
         out.append(
             t["weight_why"].format(
-                part=t["search_index"] if is_index else part,
+                part=_part(lang, part),
                 size=_kb(size),
                 explain=t["search_explain"] if is_index else t["other_explain"],
             )
@@ -519,7 +526,7 @@ def _lighthouse(lang: str, data: dict[str, Any], key: str, verdict: bool) -> str
                     )
                 )
     head = [t["kinds"], t["path"], t["performance"], t["accessibility"]]
-    head += ["FCP (s)", "LCP (s)", "TBT (ms)"]
+    head += [_unit("FCP", "s", lang), _unit("LCP", "s", lang), _unit("TBT", "ms", lang)]
     table = _table(head, rows, "llrrrrr")
     if not verdict:
         return table

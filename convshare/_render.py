@@ -715,7 +715,7 @@ _TOTALS = {
         "ratio": "比值",
         "macs": "乘加运算（MAC，一张图像的前向计算）",
         "flops": "FLOPs（按 2 × MAC 计）",
-        "connections": "连接数（LeCun 等人 1998 年的算法）",
+        "connections": "连接数（按 LeCun 等人 1998 年的计法）",
         "output": "输出形状",
         "what": "合计",
         "value": "数值",
