@@ -23,13 +23,23 @@ from ._measurements import (
     measurement_table,
 )
 from ._network import Layer, LayerResult, Network, NetworkResult, analyse
+from ._network_page import (
+    LayerGroup,
+    comparison_markdown,
+    layer_groups,
+    network_page,
+    overview_markdown,
+    spec_text,
+)
 from ._pages import (
+    HTML_CODE,
     inline_html,
     listing_html,
     map_outside_fences,
     markdown_text,
     page_language,
     plain_html,
+    without_html_code,
 )
 from ._render import (
     approx,
@@ -51,6 +61,7 @@ from ._spec import LIMITS, load_spec, parse_spec
 
 __all__ = [
     "BLOCK_LIMITS",
+    "HTML_CODE",
     "LIMITS",
     "Axis",
     "ConvResult",
@@ -58,6 +69,7 @@ __all__ = [
     "DataError",
     "GeometryError",
     "Layer",
+    "LayerGroup",
     "LayerResult",
     "Measurement",
     "MeasurementRow",
@@ -70,6 +82,7 @@ __all__ = [
     "approx",
     "article_layers",
     "article_table",
+    "comparison_markdown",
     "construct_notes",
     "conv2d",
     "derivation",
@@ -78,6 +91,7 @@ __all__ = [
     "glossary_markdown",
     "inline_html",
     "intuition_figure",
+    "layer_groups",
     "layer_table",
     "listing_html",
     "load_glossary",
@@ -89,14 +103,18 @@ __all__ = [
     "measurement_table",
     "network_figure",
     "network_name",
+    "network_page",
     "network_table",
     "network_totals",
     "overview_figure",
+    "overview_markdown",
     "overview_table",
     "page_language",
     "parse_spec",
     "plain_html",
     "ratio",
     "shape",
+    "spec_text",
     "tensor_shape",
+    "without_html_code",
 ]

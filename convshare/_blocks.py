@@ -28,11 +28,21 @@ limit, when exceeded, is a :class:`SpecError` naming the file, the block and the
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from ._errors import Bilingual, SpecError
 
-__all__ = ["BLOCK_LIMITS", "MAX_DEPTH", "MAX_LAYERS", "MAX_REPEAT", "USE_FIELDS", "expand"]
+__all__ = [
+    "BLOCK_LIMITS",
+    "MAX_DEPTH",
+    "MAX_LAYERS",
+    "MAX_REPEAT",
+    "USE_FIELDS",
+    "BlockUse",
+    "expand",
+    "expand_with_uses",
+]
 
 #: Most uses one ``repeat`` may ask for.
 MAX_REPEAT = 1000
@@ -50,6 +60,27 @@ USE_FIELDS = ("use", "repeat", "from")
 _VAR = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 _WORD = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _NESTED = ("body", "shortcut")
+
+
+@dataclass(frozen=True)
+class BlockUse:
+    """One ``use`` of a block in a spec's top-level ``layers``, as expansion laid it out.
+
+    Its instances are ``len(names)`` consecutive runs of ``size`` top-level layers each, the
+    first at index ``start`` of the expanded layers.
+    """
+
+    block: str
+    """The block's name."""
+    names: tuple[str, ...]
+    """Each instance's name: its ``name`` argument (``$i`` replaced), else its first layer's."""
+    start: int
+    size: int
+
+    @property
+    def count(self) -> int:
+        """How many times the block is used here (the ``repeat``)."""
+        return len(self.names)
 
 
 def _is_int(v: object) -> bool:
@@ -116,6 +147,12 @@ class _Expander:
     def use(
         self, raw: dict[str, Any], scope: dict[str, object], where: str, depth: int
     ) -> list[object]:
+        return [layer for run in self.instances(raw, scope, where, depth) for layer in run]
+
+    def instances(
+        self, raw: dict[str, Any], scope: dict[str, object], where: str, depth: int
+    ) -> list[list[object]]:
+        """The layers of each instance of a ``use``, one list per instance."""
         name = raw["use"]
         if not isinstance(name, str) or name not in self.blocks:
             known = ", ".join(sorted(self.blocks)) or "none (define them under blocks:)"
@@ -142,13 +179,13 @@ class _Expander:
         for key in args:
             if key not in given:
                 raise self.fail("block_needs_arg", where, name=repr(name), key=repr(key))
-        out: list[object] = []
+        out: list[list[object]] = []
         assert isinstance(first, int) and isinstance(repeat, int)
         for i in range(first, first + repeat):
             outer = {**scope, "i": i}
             inner = {**defaults, **{k: self.subst(v, outer, where) for k, v in given.items()}}
             inner["i"] = i
-            out += self.layers(block["layers"], inner, f"blocks.{name}.layers", depth + 1)
+            out.append(self.layers(block["layers"], inner, f"blocks.{name}.layers", depth + 1))
         return out
 
 
@@ -223,9 +260,56 @@ def expand(data: dict[str, Any], file: str = "<spec>") -> dict[str, Any]:
     convshare._errors.SpecError: t.yaml: layers[0] (use: cr): repeat must be a whole number \
 from 1 to 1000, got 1000000
     """
+    return expand_with_uses(data, file)[0]
+
+
+def _instance_name(raw: dict[str, Any], run: list[object], i: int) -> str:
+    name = raw.get("name")
+    if isinstance(name, str):
+        return _VAR.sub(lambda m: str(i) if m.group(1) == "i" else m.group(0), name)
+    first = run[0] if run else None
+    return str(first.get("name", "")) if isinstance(first, dict) else ""
+
+
+def expand_with_uses(
+    data: dict[str, Any], file: str = "<spec>"
+) -> tuple[dict[str, Any], tuple[BlockUse, ...]]:
+    """:func:`expand`, and where each ``use`` of the top-level ``layers`` put its layers.
+
+    Pages group a block's instances into one row (or one bar) from this.
+
+    >>> spec = {"name": "t", "input": [1, 8, 8],
+    ...     "blocks": {"cr": {"args": ["name"], "layers": [
+    ...         {"type": "conv", "name": "$name.conv", "out_channels": 2, "kernel_size": 3},
+    ...         {"type": "relu", "name": "$name.relu"}]}},
+    ...     "layers": [{"type": "relu", "name": "r"},
+    ...                {"use": "cr", "name": "s$i", "repeat": 2, "from": 1}]}
+    >>> expand_with_uses(spec)[1]
+    (BlockUse(block='cr', names=('s1', 's2'), start=1, size=2),)
+    """
     blocks = _check_blocks(data.get("blocks", {}), file)
     expander = _Expander(blocks, file)
     out = {k: v for k, v in data.items() if k != "blocks"}
-    if "layers" in data:
-        out["layers"] = expander.layers(data["layers"], {}, "layers", 0)
-    return out
+    uses: list[BlockUse] = []
+    raw_layers = data.get("layers")
+    if not isinstance(raw_layers, list):
+        if "layers" in data:
+            out["layers"] = raw_layers
+        return out, ()
+    layers: list[object] = []
+    for i, item in enumerate(raw_layers):
+        where = f"layers[{i}]"
+        if not (isinstance(item, dict) and "use" in item):
+            layers += expander.item(item, {}, where, 0)
+            continue
+        runs = expander.instances(item, {}, where, 0)
+        first = expander.subst(item.get("from", 0), {}, where)
+        assert isinstance(first, int)
+        names = tuple(_instance_name(item, run, first + k) for k, run in enumerate(runs))
+        sizes = {len(run) for run in runs}
+        if len(sizes) == 1 and runs[0]:
+            uses.append(BlockUse(str(item["use"]), names, len(layers), len(runs[0])))
+        for run in runs:
+            layers += run
+    out["layers"] = layers
+    return out, tuple(uses)

@@ -7,6 +7,7 @@ import re
 from collections.abc import Sequence
 
 from ._network import NetworkResult
+from ._network_page import layer_groups
 from ._pages import plain_html
 from ._render import _lang, fmt, network_name
 
@@ -20,8 +21,9 @@ _TEXT = {
         "shared": "共享",
         "unshared": "不共享",
         "layer_title": "{name}：每层参数，共享与不共享（对数刻度）",
-        "layer_desc": "{n} 个含参数的层。共享时共 {s} 个参数，不共享时共 {u} 个。"
-        "每层两根横条：上为共享，下为不共享。",
+        "layer_desc": "{n} 个含参数的层或块组。共享时共 {s} 个参数，不共享时共 {u} 个。"
+        "每层（或每组）两根横条：上为共享，下为不共享。",
+        "group_tip": "{name}：{block} 块 ×{n}，{layers} 个含参数的层；共享 {s}，不共享 {u}",
         "net_title": "各网络的参数总数，共享与不共享（对数刻度）",
         "net_desc": "{n} 个网络。{items}。",
         "item": "{name} 共享 {s}、不共享 {u}",
@@ -31,8 +33,11 @@ _TEXT = {
         "shared": "with sharing",
         "unshared": "without sharing",
         "layer_title": "{name}: parameters per layer, with and without sharing (log scale)",
-        "layer_desc": "{n} layers with parameters. {s} parameters in all with sharing, "
-        "{u} without. Two bars per layer: with sharing above, without below.",
+        "layer_desc": "{n} layers or groups of blocks with parameters. {s} parameters in all "
+        "with sharing, {u} without. Two bars per layer (or group): with sharing above, without "
+        "below.",
+        "group_tip": "{name}: block {block} ×{n}, {layers} layers with parameters; {s} with "
+        "sharing, {u} without",
         "net_title": "Total parameters of each network, with and without sharing (log scale)",
         "net_desc": "{n} networks. {items}.",
         "item": "{name}: {s} with sharing, {u} without",
@@ -68,8 +73,11 @@ def bar_chart(
     desc: str,
     lang: str,
     ident: str,
+    tips: Sequence[str] | None = None,
 ) -> str:
     """Two horizontal bars per label on a log scale, as an accessible inline SVG string.
+
+    ``tips`` gives a bar pair a tooltip (an SVG ``<title>``) where it is not empty.
 
     >>> svg = bar_chart(["C1"], [156], [122304], title="t", desc="d", lang="en", ident="x")
     >>> svg.startswith("<svg") and 'role="img"' in svg and "122,304" in svg
@@ -79,8 +87,8 @@ def bar_chart(
     t = _TEXT[lang]
     # Drawn at its own size, 640 px wide (no wider than the text column on a laptop), so that
     # the labels stay at 12 px and the values at 11 px; a narrower column scrolls the figure.
-    left, right, top, row_h = 160, 90, 46, 28
-    plot = 390
+    left, right, top, row_h = 200, 90, 46, 28
+    plot = 350
     width = left + plot + right
     height = top + row_h * len(labels) + 30
     top_value = max([*shared, *unshared, 10])
@@ -115,7 +123,11 @@ def bar_chart(
         )
     for i, (label, s, u) in enumerate(zip(labels, shared, unshared, strict=True)):
         y = top + row_h * i
-        short = label if len(label) <= 22 else label[:21] + "…"
+        # Long names keep their end, which tells a network's blocks apart.
+        short = label if len(label) <= 28 else "…" + label[-27:]
+        tip = tips[i] if tips else ""
+        if tip:
+            parts.append(f"<g><title>{esc(tip)}</title>")
         parts.append(
             f'<text x="{left - 6}" y="{y + 16}" text-anchor="end" fill="currentColor">'
             f"{esc(short)}</text>"
@@ -130,27 +142,53 @@ def bar_chart(
                 f'<text x="{end + 4:.1f}" y="{y + dy + 9}" font-size="11" fill="currentColor">'
                 f"{esc(fmt(value, lang))}</text>"
             )
+        if tip:
+            parts.append("</g>")
     parts.append("</svg>")
     return "".join(parts)
 
 
 def network_figure(result: NetworkResult, lang: str = "en") -> str:
-    """Per-layer parameters with and without sharing (conv, subsampling and linear layers)."""
-    t = _TEXT[_lang(lang)]
-    rows = [
-        r for r in result.rows if r.type in ("conv", "subsample", "linear") and r.params_unshared
+    """Parameters with and without sharing of every layer that has any, the uses of a
+    repeated block summed into one pair of bars (so the bars add up to the network's totals).
+
+    >>> from convshare._spec import parse_spec, check_spec
+    >>> net = check_spec(parse_spec({"name": "t", "input": [1, 8, 8],
+    ...     "blocks": {"c": {"args": ["name"], "layers": [
+    ...         {"type": "conv", "name": "$name.conv", "out_channels": 1, "kernel_size": 1}]}},
+    ...     "layers": [{"use": "c", "name": "s$i", "repeat": 3}]}))
+    >>> svg = network_figure(net, "en")
+    >>> svg.count("<rect"), ">s0–2</text>" in svg, "<title>s0–2: block c ×3, 3 layers with" in svg
+    (4, True, True)
+    """
+    lang = _lang(lang)
+    t = _TEXT[lang]
+    groups = [g for g in layer_groups(result) if g.params or g.params_unshared]
+    tips = [
+        t["group_tip"].format(
+            name=g.label,
+            block=g.block,
+            n=g.count,
+            layers=sum(1 for r in g.rows if r.params),
+            s=fmt(g.params, lang),
+            u=fmt(g.params_unshared, lang),
+        )
+        if g.block
+        else ""
+        for g in groups
     ]
     name = network_name(result.network, lang)
     return bar_chart(
-        [r.name for r in rows],
-        [r.params for r in rows],
-        [r.params_unshared for r in rows],
+        [g.label for g in groups],
+        [g.params for g in groups],
+        [g.params_unshared for g in groups],
         title=t["layer_title"].format(name=name),
         desc=t["layer_desc"].format(
-            n=len(rows), s=fmt(result.params, lang), u=fmt(result.params_unshared, lang)
+            n=len(groups), s=fmt(result.params, lang), u=fmt(result.params_unshared, lang)
         ),
         lang=lang,
         ident=f"{name}-layers",
+        tips=tips,
     )
 
 

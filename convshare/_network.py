@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from ._blocks import BlockUse
 from ._conv import ConvResult, axis_output, conv2d, pair
 from ._errors import GeometryError, NetworkShapeError
 
@@ -76,6 +77,8 @@ class Network:
     meta: dict[str, object] = field(default_factory=dict)
     locations: dict[str, str] = field(default_factory=dict)
     """Layer name -> where it is written (e.g. ``layers[3] (C3)``), for error messages."""
+    uses: tuple[BlockUse, ...] = ()
+    """Where the spec's top-level ``use`` entries put their layers (pages group them)."""
 
 
 @dataclass(frozen=True)
@@ -121,6 +124,9 @@ class NetworkResult:
 
     network: Network
     rows: tuple[LayerResult, ...]
+    spans: tuple[int, ...] = ()
+    """How many rows each of ``network.layers`` gave (nested layers included); empty when
+    unknown."""
 
     @property
     def output_shape(self) -> Shape:
@@ -511,7 +517,9 @@ def analyse(network: Network) -> NetworkResult:
     shape: Shape = network.input_shape
     f = _Field((1, 1), (1, 1), (0, 0))
     rows: list[LayerResult] = []
+    spans: list[int] = []
     for layer in network.layers:
         new_rows, shape, f = _layer(layer, shape, f)
         rows += new_rows
-    return NetworkResult(network=network, rows=tuple(rows))
+        spans.append(len(new_rows))
+    return NetworkResult(network=network, rows=tuple(rows), spans=tuple(spans))

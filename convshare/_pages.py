@@ -12,8 +12,10 @@ page in one of two forms, both made here:
   cells): every character that any Markdown syntax or extension starts with becomes a numeric
   character reference, which Markdown leaves alone and the browser shows as the character.
 
-The site's hooks share :func:`page_language` (a page's language from its file name) and
-:func:`map_outside_fences` (the one fenced-code scanner), so they agree on what is code.
+The site's hooks share :func:`page_language` (a page's language from its file name),
+:func:`map_outside_fences` (the one fenced-code scanner of Markdown) and :data:`HTML_CODE` /
+:func:`without_html_code` (the code, maths and scripts of rendered HTML), so they agree on what
+is code.
 """
 
 from __future__ import annotations
@@ -23,12 +25,14 @@ import re
 from collections.abc import Callable
 
 __all__ = [
+    "HTML_CODE",
     "inline_html",
     "listing_html",
     "map_outside_fences",
     "markdown_text",
     "page_language",
     "plain_html",
+    "without_html_code",
 ]
 
 # ASCII punctuation that starts some Markdown syntax, extension or template: emphasis, code,
@@ -176,3 +180,20 @@ def map_outside_fences(markdown: str, change: Callable[[str], str]) -> str:
             prose.append(line)
     flush()
     return "\n".join(out)
+
+
+#: An element of rendered HTML whose text is not prose: code, scripts, styles, maths, form
+#: text. Its tag name is the group ``code_tag``, so the pattern can be part of a larger one.
+HTML_CODE = re.compile(
+    r"<(?P<code_tag>pre|code|script|style|math|textarea)\b.*?</(?P=code_tag)>",
+    re.DOTALL | re.IGNORECASE,
+)
+
+
+def without_html_code(html_: str) -> str:
+    """Rendered HTML with its code, scripts, styles and maths (:data:`HTML_CODE`) removed.
+
+    >>> without_html_code("a <code>$$</code> b <math><mi>x</mi></math> c")
+    'a  b  c'
+    """
+    return HTML_CODE.sub("", html_)

@@ -26,7 +26,7 @@ from typing import Any
 
 import yaml
 
-from ._blocks import expand
+from ._blocks import expand_with_uses
 from ._errors import Bilingual, NetworkShapeError, SpecError
 from ._network import ACTIVATIONS, MERGES, Layer, Network, NetworkResult, analyse
 
@@ -456,7 +456,7 @@ a pair of positive integers [height, width], got 5.5 (not an integer)
     for key in ("name", "input", "layers"):
         if key not in data:
             raise c.fail("missing_top_field", key=key)
-    data = expand(data, file)
+    data, uses = expand_with_uses(data, file)
     name = data["name"]
     if not isinstance(name, str) or not name.strip():
         raise c.fail("bad_name", value=_describe(name))
@@ -497,6 +497,7 @@ a pair of positive integers [height, width], got 5.5 (not an integer)
         layers=layers,
         meta=meta,
         locations=c.where,
+        uses=uses,
     )
 
 

@@ -27,7 +27,6 @@ Layer and network names in tables are made inert by ``convshare.markdown_text``.
 
 from __future__ import annotations
 
-import html
 import os
 import re
 from dataclasses import dataclass
@@ -61,79 +60,6 @@ _STEM = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
 _NETWORK_MARKER = re.compile(r"^[ \t]*<!--\s*network:\s*(?P<file>\S+?)\s*-->[ \t]*$")
 _OVERVIEW_MARKER = re.compile(r"^[ \t]*<!--\s*networks:\s*overview\s*-->[ \t]*$")
 _COMPARE_MARKER = re.compile(r"^[ \t]*<!--\s*networks:\s*compare\s+(?P<files>[^>]+?)\s*-->[ \t]*$")
-#: Above this many table rows, the per-layer table is folded into a collapsible block.
-LONG_TABLE = 40
-
-_TEXT: dict[str, dict[str, str]] = {
-    "zh": {
-        "source": "来源",
-        "conventions": "计数约定",
-        "input": "输入：{shape}（{c} 个通道，高 {h}，宽 {w}）。",
-        "totals": "合计",
-        "ratio": "不共享时（把每个滑动的层换成局部连接层），参数是共享时的 **{ratio}**。",
-        "published": "已发表的{what}是 {value}（{source}），与上表算出的一致。",
-        "params": "参数总数",
-        "connections": "连接数",
-        "first": "第一个卷积层，一步一步",
-        "first_intro": "按原文的步骤计算第一个卷积层 `{name}`"
-        "（输入 {shape}，{k} 个 {kh}×{kw} 的滤波器，步幅 {s}）：",
-        "figure": "每层的参数",
-        "figure_intro": "每个含参数的卷积层、下采样层和全连接层各画两根横条，横轴是对数刻度。",
-        "table": "逐层表格",
-        "table_note": "表中省略了没有参数、不改变形状的层（激活函数、dropout、LRN）。",
-        "bn_note": "批归一化层保留：它的参数按通道计，共享与否都一样。",
-        "by_type": "按层的类型汇总",
-        "full_table": "完整的逐层表格（{n} 行）",
-        "type": "类型",
-        "count": "层数",
-        "with": "共享时的参数量",
-        "without": "不共享时的参数量",
-        "macs": "MAC",
-        "all": "合计",
-        "spec": "规格文件 {file}",
-        "layer": "层",
-        "output": "{name}：输出",
-        "params_of": "{name}：共享时的参数量",
-        "missing": "—",
-        "compare": "逐层对比",
-    },
-    "en": {
-        "source": "Source",
-        "conventions": "What is counted",
-        "input": "Input: {shape} ({c} channels, height {h}, width {w}).",
-        "totals": "Totals",
-        "ratio": "Without sharing (every sliding layer replaced by a locally connected one), the "
-        "network would have **{ratio}** the parameters it has with sharing.",
-        "published": "The published {what} is {value} ({source}), the same as computed above.",
-        "params": "parameter count",
-        "connections": "connection count",
-        "first": "The first convolutional layer, step by step",
-        "first_intro": "The article's steps for the first convolutional layer, `{name}` "
-        "(input {shape}, {k} filters of {kh}×{kw}, stride {s}):",
-        "figure": "Parameters per layer",
-        "figure_intro": "Two bars for each convolutional, subsampling and fully connected layer "
-        "with parameters, on a logarithmic axis.",
-        "table": "Layer by layer",
-        "table_note": "Layers with no parameters that keep the shape (activations, dropout, LRN) "
-        "are left out.",
-        "bn_note": "Batch normalisation is kept: its parameters are per channel, the same with "
-        "or without sharing.",
-        "by_type": "Summary by layer type",
-        "full_table": "The full layer-by-layer table ({n} rows)",
-        "type": "Type",
-        "count": "Layers",
-        "with": "Params with sharing",
-        "without": "Params without sharing",
-        "macs": "MACs",
-        "all": "Total",
-        "spec": "The spec file {file}",
-        "layer": "Layer",
-        "output": "{name}: output",
-        "params_of": "{name}: params with sharing",
-        "missing": "—",
-        "compare": "Layer-by-layer comparison",
-    },
-}
 
 
 def page_language(src_uri: str) -> str:
@@ -171,12 +97,7 @@ class Spec:
 
 def _text(value: object, lang: str) -> str:
     """A spec text field: plain text, or ``{zh: ..., en: ...}`` read in ``lang``."""
-    if isinstance(value, dict):
-        chosen = value.get(lang) or value.get(DEFAULT_LANG) or next(iter(value.values()), "")
-        return str(chosen).strip()
-    if value is None:
-        return ""
-    return str(value).strip()
+    return str(_convshare().spec_text(value, lang, DEFAULT_LANG))
 
 
 def _display(path: Path) -> str:
@@ -248,16 +169,11 @@ _DEFERRED: dict[str, tuple[str, bool]] = {}
 _TOKEN = re.compile(r"(<p>)?(CSSPECTEXT[0-9]{8}Z)(</p>)?")
 
 
-def _defer(html_: str, *, block: bool = False) -> str:
+def _defer(html_: str, block: bool = False) -> str:
     """A placeholder that Markdown leaves alone; ``on_page_content`` puts ``html_`` there."""
     token = f"CSSPECTEXT{len(_DEFERRED):08d}Z"
     _DEFERRED[token] = (html_, block)
     return token
-
-
-def _spec_text(text: str) -> str:
-    """Spec text (the documented subset of Markdown) as a placeholder for its HTML."""
-    return _defer(_convshare().inline_html(text))
 
 
 def _swap(html_: str) -> str:
@@ -273,161 +189,11 @@ def _swap(html_: str) -> str:
     return _TOKEN.sub(put, html_)
 
 
-def _indent(text: str, spaces: int = 4) -> str:
-    pad = " " * spaces
-    return "\n".join(pad + line if line.strip() else "" for line in text.splitlines())
-
-
-def _scroll(table: str, label: str) -> str:
-    """A wide table inside a labelled region that scrolls sideways and takes keyboard focus.
-
-    (Material scrolls wide tables in a wrapper that a keyboard cannot reach; the site's
-    architectures.css lets this region do the scrolling instead.) The tables stay out of the
-    search index: rows of layer names and counts would make it several times larger, and every
-    page downloads it.
-    """
-    return (
-        f'<div class="cs-scroll" tabindex="0" role="region" aria-label="{html.escape(label)}" '
-        f"data-search-exclude markdown>\n\n{table.rstrip()}\n\n</div>\n"
-    )
-
-
-def _figure(svg: str, label: str) -> str:
-    """A chart at its own size (its text never under 11 CSS px), in a labelled region that
-    scrolls sideways when the column is narrower (a phone)."""
-    return (
-        f'<div class="cs-network-figure" tabindex="0" role="region" '
-        f'aria-label="{html.escape(label)}">{svg}</div>\n'
-    )
-
-
-def _type_summary(result: Any, lang: str) -> str:
-    cs = _convshare()
-    t = _TEXT[lang]
-    order: list[str] = []
-    agg: dict[str, list[int]] = {}
-    for row in result.rows:
-        if row.branch == "add" or not (row.params or row.macs):
-            continue
-        if row.type not in agg:
-            order.append(row.type)
-            agg[row.type] = [0, 0, 0, 0]
-        a = agg[row.type]
-        a[0] += 1
-        a[1] += row.params
-        a[2] += row.params_unshared
-        a[3] += row.macs
-    lines = [
-        f"| {t['type']} | {t['count']} | {t['with']} | {t['without']} | {t['macs']} |",
-        "| --- | ---: | ---: | ---: | ---: |",
-    ]
-    for kind in order:
-        n, p, u, m = agg[kind]
-        lines.append(
-            f"| {kind} | {n} | {cs.fmt(p, lang)} | {cs.fmt(u, lang)} | {cs.fmt(m, lang)} |"
-        )
-    lines.append(
-        f"| **{t['all']}** | {sum(a[0] for a in agg.values())} | "
-        f"**{cs.fmt(result.params, lang)}** | **{cs.fmt(result.params_unshared, lang)}** | "
-        f"**{cs.fmt(result.macs, lang)}** |"
-    )
-    return "\n".join(lines) + "\n"
-
-
-def _first_layer(result: Any, lang: str) -> str:
-    cs = _convshare()
-    t = _TEXT[lang]
-    row = result.first_conv()
-    # A partial connection table (LeNet-5's C3) is not a plain convolution: no derivation.
-    if row is None or row.conv is None or row.params != row.conv.params_shared:
-        return ""
-    r = row.conv
-    intro = t["first_intro"].format(
-        name=row.name.replace("`", "'"),
-        shape=cs.shape((*r.input_size, r.in_channels)),
-        k=r.out_channels,
-        kh=r.kernel_size[0],
-        kw=r.kernel_size[1],
-        s=r.stride[0] if r.stride[0] == r.stride[1] else f"{r.stride[0]}×{r.stride[1]}",
-    )
-    return f"## {t['first']}\n\n{intro}\n\n{cs.derivation(r, lang)}\n"
-
-
 def render_network(spec: Spec, lang: str) -> str:
     """The Markdown that replaces ``<!-- network: <file> -->`` on a page in ``lang``."""
-    cs = _convshare()
-    t = _TEXT[lang]
-    result = spec.result
-    meta = result.network.meta
-    out: list[str] = []
-    summary = _text(meta.get("summary"), lang)
-    if summary:
-        out.append(_spec_text(summary) + "\n")
-    source = _text(meta.get("source"), lang)
-    if source:
-        colon = "：" if lang == "zh" else ": "
-        out.append(f"**{t['source']}**{colon}{_spec_text(source)}\n")
-    c, h, w = result.network.input_shape
-    conventions = _text(meta.get("conventions"), lang)
-    body = "\n\n".join(
-        x
-        for x in (
-            _spec_text(conventions) if conventions else "",
-            *cs.construct_notes(result, lang),
-            t["input"].format(shape=cs.shape((h, w, c)), c=c, h=h, w=w),
-        )
-        if x
-    )
-    out.append(f'!!! note "{t["conventions"]}"\n\n{_indent(body)}\n')
-
-    out.append(f"## {t['totals']}\n")
-    out.append(cs.network_totals(result, lang))
-    out.append(t["ratio"].format(ratio=cs.ratio(result.sharing_ratio, lang)) + "\n")
-    published = meta.get("published") or {}
-    for key in ("params", "connections"):
-        if key in published:
-            out.append(
-                t["published"].format(
-                    what=t[key],
-                    value=cs.fmt(published[key], lang),
-                    source=_spec_text(_text(published.get("source"), lang)),
-                )
-                + "\n"
-            )
-
-    first = _first_layer(result, lang)
-    if first:
-        out.append(first)
-
-    out.append(f"## {t['figure']}\n")
-    out.append(t["figure_intro"] + "\n")
-    out.append(_figure(cs.network_figure(result, lang), t["figure"]))
-
-    out.append(f"## {t['table']}\n")
-    table = cs.network_table(result, lang)
-    rows = table.count("\n") - 2
-    note = t["table_note"]
-    if any(row.type == "batchnorm" for row in result.rows):
-        note += ("" if lang == "zh" else " ") + t["bn_note"]
-    out.append(note + "\n")
-    if rows > LONG_TABLE:
-        out.append(f"### {t['by_type']}\n")
-        out.append(_type_summary(result, lang))
-        # Raw <details> (styled as Material's "info" block): md_in_html leaves its "markdown"
-        # attribute on a <div> nested in a pymdownx.details block, which is invalid HTML.
-        summary_text = html.escape(t["full_table"].format(n=rows))
-        out.append(
-            f'<details class="info" markdown>\n<summary>{summary_text}</summary>\n\n'
-            f"{_scroll(table, t['table'])}\n</details>\n"
-        )
-    else:
-        out.append(_scroll(table, t["table"]))
-
     text = spec.path.read_text(encoding="utf-8")
-    name = f"{SPEC_DIR}/{spec.path.name}"
-    listing = cs.listing_html(text, html.escape(t["spec"].format(file=name)))
-    out.append(_defer(listing, block=True) + "\n")
-    return "\n".join(out)
+    listing = (f"{SPEC_DIR}/{spec.path.name}", text)
+    return str(_convshare().network_page(spec.result, lang, listing=listing, inert=_defer))
 
 
 def render_overview(specs: list[Spec], lang: str) -> str:
@@ -435,66 +201,13 @@ def render_overview(specs: list[Spec], lang: str) -> str:
 
     Networks are listed from the fewest parameters (with sharing) to the most.
     """
-    cs = _convshare()
-    ordered = sorted(specs, key=lambda s: (s.result.params, s.stem))
-    # The short names, as in the figure; each links to the network's page (its full title).
-    entries = [(cs.network_name(s.result.network, lang), f"{s.stem}.md", s.result) for s in ordered]
-    heads = {
-        "zh": ("第一个卷积层", "整个网络", "参数总数对比"),
-        "en": ("The first convolutional layer", "The whole network", "Totals compared"),
-    }[lang]
-    figure = cs.overview_figure(
-        [(cs.network_name(s.result.network, lang), s.result) for s in ordered], lang
-    )
-    return "\n".join(
-        [
-            f"## {heads[0]}\n",
-            _scroll(cs.overview_table(entries, lang, first=True), heads[0]),
-            f"## {heads[1]}\n",
-            _scroll(cs.overview_table(entries, lang, first=False), heads[1]),
-            f"## {heads[2]}\n",
-            _figure(figure, heads[2]),
-        ]
-    )
-
-
-def _cell(text: str) -> str:
-    return str(_convshare().markdown_text(text))
+    entries = [(f"{s.stem}.md", s.result) for s in specs]
+    return str(_convshare().overview_markdown(entries, lang, inert=_defer))
 
 
 def render_comparison(specs: list[Spec], lang: str) -> str:
-    """The same layers in several networks side by side: output shapes and parameters.
-
-    Rows follow the first network; a layer is matched by name in the others. Rows that change
-    nothing (activations, dropout, a pooling that keeps the size) are left out.
-    """
-    cs = _convshare()
-    t = _TEXT[lang]
-    header = [t["layer"]]
-    for spec in specs:
-        name = _cell(_convshare().network_name(spec.result.network, lang))
-        header += [t["output"].format(name=name), t["params_of"].format(name=name)]
-    lines = [
-        "| " + " | ".join(header) + " |",
-        "| --- |" + " ---: | ---: |" * len(specs),
-    ]
-    by_name = [{row.name: row for row in spec.result.rows} for spec in specs]
-    for row in specs[0].result.rows:
-        if row.params == 0 and row.in_shape == row.out_shape:
-            continue
-        cells = [_cell(row.name)]
-        for rows in by_name:
-            other = rows.get(row.name)
-            if other is None:
-                cells += [t["missing"], t["missing"]]
-            else:
-                cells += [cs.tensor_shape(other.out_shape), cs.fmt(other.params, lang)]
-        lines.append("| " + " | ".join(cells) + " |")
-    total = [f"**{t['all']}**"]
-    for spec in specs:
-        total += ["", f"**{cs.fmt(spec.result.params, lang)}**"]
-    lines.append("| " + " | ".join(total) + " |")
-    return _scroll("\n".join(lines) + "\n", t["compare"])
+    """The same layers in several networks side by side: output shapes and parameters."""
+    return str(_convshare().comparison_markdown([s.result for s in specs], lang))
 
 
 def _replace_markers(markdown: str, replace: Any) -> str:
