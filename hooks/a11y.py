@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import html
+import importlib
 import re
 from typing import Any
 
@@ -34,14 +35,19 @@ def _title(label_html: str) -> str:
     return " ".join(html.unescape(_TAG.sub(" ", label_html)).split())
 
 
-def repair(page_html: str) -> str:
+def repair(page_html: str, lang: str | None = None) -> str:
     """Name the search dialog and the section navigation landmarks; footer labels escaped once.
+
+    ``lang`` is the page's language; without it (the 404 template), the ``<html lang>`` the
+    theme wrote.
 
     >>> repair('<a class="md-footer__link" aria-label="it&amp;#x27;s &amp;lt;b&amp;gt;">')
     '<a class="md-footer__link" aria-label="it&#x27;s &lt;b&gt;">'
     """
-    match = _LANG.search(page_html)
-    zh = match is None or match.group("lang").startswith("zh")
+    if lang is None:
+        match = _LANG.search(page_html)
+        lang = "zh" if match is None else match.group("lang")
+    zh = lang.startswith("zh")
     name = "搜索" if zh else "Search"
     page_html = page_html.replace(_SEARCH, _SEARCH[:-1] + f' aria-label="{name}">', 1)
 
@@ -58,8 +64,10 @@ def repair(page_html: str) -> str:
     )
 
 
-def on_post_page(output: str, **kwargs: Any) -> str:
-    return repair(output)
+def on_post_page(output: str, page: Any, **kwargs: Any) -> str:
+    # The page's language from its file name, by the helper every hook uses.
+    lang = importlib.import_module("convshare").page_language(page.file.src_uri)
+    return repair(output, str(lang))
 
 
 def on_post_template(output_content: str, template_name: str, **kwargs: Any) -> str:

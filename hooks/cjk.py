@@ -17,6 +17,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from convshare import HTML_CODE
+
 __all__ = ["join_cjk_lines"]
 
 _CJK = re.compile("[\u2e80-\u2fff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
@@ -24,8 +26,9 @@ _CJK = re.compile("[\u2e80-\u2fff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\
 # with English, so they only count when the other side is Chinese.
 _WIDE = re.compile("[\u3000-\u303f\uff00-\uffef]")
 _SHARED = re.compile("[\u2018\u2019\u201c\u201d\u2014\u2026]")
+# Code, scripts and maths (the package's HTML_CODE, shared by the hooks) are opaque blocks.
 _TOKENS = re.compile(
-    r"(?P<block><(pre|code|script|style|math|textarea)\b.*?</\2>)|(?P<tag><[^>]*>)",
+    rf"(?P<block>{HTML_CODE.pattern})|(?P<tag><[^>]*>)",
     re.DOTALL | re.IGNORECASE,
 )
 _BREAK = re.compile(r"[ \t]*\n[ \t]*|[ \t]+")

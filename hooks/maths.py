@@ -14,6 +14,7 @@ loads it (MkDocs puts the hook's folder on ``sys.path`` for that moment)::
 from __future__ import annotations
 
 import html
+import importlib
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -225,7 +226,6 @@ def render_dollars(text: str) -> str:
 
 # What must not survive into a Markdown page: unconverted display maths.
 _LEFTOVER = re.compile(r"\$\$|\\\[|\\\]")
-_CODE = re.compile(r"<(pre|code|script|style|textarea|math)\b.*?</\1>", re.DOTALL | re.IGNORECASE)
 
 
 def on_page_content(html_: str, page: Any, **kwargs: Any) -> str:
@@ -235,7 +235,7 @@ def on_page_content(html_: str, page: Any, **kwargs: Any) -> str:
     except ValueError as error:
         raise PluginError(f"{src}: {error}") from error
     if src.endswith(".md"):
-        text = _CODE.sub("", html_)
+        text = importlib.import_module("convshare").without_html_code(html_)
         if leftover := _LEFTOVER.search(text):
             around = text[max(leftover.start() - 60, 0) : leftover.end() + 60]
             raise PluginError(f"{src}: display maths left unconverted near: {around!r}")
