@@ -152,3 +152,18 @@ def test_resnet50_figure_has_one_bar_pair_per_block_group() -> None:
     assert len(_bar_values(svg)) == 2 * 11
     # 5 bottlenecks of 3 convolutions and 3 batch normalisations each
     assert re.search(r"<title>layer3\.1–5：bottleneck 块 ×5，30 个含参数的层；", svg)
+
+
+#: Bytes of a network page's HTML: the 400 KB a page may load, less the theme's scripts,
+#: styles and fonts (about 300 KB).
+MAX_PAGE_BYTES = 100_000
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_network_page_stays_light(built_site: Path, lang: str) -> None:
+    """Every architecture page's HTML, both languages, DenseNet-121's included, ≤ 100 KB."""
+    root = built_site if lang == "zh" else built_site / lang
+    pages = sorted((root / "architectures").glob("*/index.html"))
+    assert len(pages) == len(SPECS)
+    heavy = {p.parent.name: p.stat().st_size for p in pages if p.stat().st_size > MAX_PAGE_BYTES}
+    assert not heavy, f"pages over {MAX_PAGE_BYTES:,} bytes: {heavy}"
