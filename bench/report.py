@@ -62,7 +62,7 @@ _T: dict[str, dict[str, str]] = {
         "所以新页面出现得不会比一次重新构建更快；同一台机器上冷构建的中位数是 {cold} s，"
         "其中只有 {computed} s 属于计算（见上节），最大的两项是 {top}。",
         "strict": "本站以严格模式构建，任何警告都会中止构建。",
-        "dirty": "`mkdocs serve --dirty`（只重建改动的页面）无法替代：{error}",
+        "dirty": "改用 `mkdocs serve --dirty`（只重建改动的页面）也行不通：{error}",
         "dirty_ok": "`mkdocs serve --dirty`（只重建改动的页面）：中文 {zh} s，英文 {en} s。",
         "bytes": "传输字节",
         "gzip": "gzip 压缩后",
@@ -86,7 +86,7 @@ _T: dict[str, dict[str, str]] = {
         "performance": "性能",
         "accessibility": "无障碍",
         "lh_target": "每项不低于 {t}",
-        "lh_why": "{kind}（{path}）{category}得分 {score}，低于目标 {by}；"
+        "lh_why": "{kind}（{path}）{category}得分 {score}，比目标低 {by}；"
         "得分低于 0.9 的审查项：{audits}。",
         "lh_settings": "Lighthouse 默认设置：模拟手机、模拟慢速 4G 网络和 4 倍 CPU 降速；"
         "每个页面测 {runs} 次，取中位数。FCP：首次内容绘制；LCP：最大内容绘制；"
