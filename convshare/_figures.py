@@ -21,7 +21,9 @@ _TEXT = {
         "shared": "共享",
         "unshared": "不共享",
         "layer_title": "{name}：每层参数，共享与不共享（对数刻度）",
-        "layer_desc": "{n} 个含参数的层或块组。共享时共 {s} 个参数，不共享时共 {u} 个。"
+        "layer_desc": "{n} 个含参数的层。共享时共 {s} 个参数，不共享时共 {u} 个。"
+        "每层两根横条：上为共享，下为不共享。",
+        "group_desc": "{n} 个含参数的层或块组。共享时共 {s} 个参数，不共享时共 {u} 个。"
         "每层（或每组）两根横条：上为共享，下为不共享。",
         "group_tip": "{name}：{block} 块 ×{n}，{layers} 个含参数的层；共享 {s}，不共享 {u}",
         "net_title": "各网络的参数总数，共享与不共享（对数刻度）",
@@ -33,7 +35,9 @@ _TEXT = {
         "shared": "with sharing",
         "unshared": "without sharing",
         "layer_title": "{name}: parameters per layer, with and without sharing (log scale)",
-        "layer_desc": "{n} layers or groups of blocks with parameters. {s} parameters in all "
+        "layer_desc": "{n} layers with parameters. {s} parameters in all with sharing, "
+        "{u} without. Two bars per layer: with sharing above, without below.",
+        "group_desc": "{n} layers or groups of blocks with parameters. {s} parameters in all "
         "with sharing, {u} without. Two bars per layer (or group): with sharing above, without "
         "below.",
         "group_tip": "{name}: block {block} ×{n}, {layers} layers with parameters; {s} with "
@@ -183,7 +187,7 @@ def network_figure(result: NetworkResult, lang: str = "en") -> str:
         [g.params for g in groups],
         [g.params_unshared for g in groups],
         title=t["layer_title"].format(name=name),
-        desc=t["layer_desc"].format(
+        desc=t["group_desc" if any(g.block for g in groups) else "layer_desc"].format(
             n=len(groups), s=fmt(result.params, lang), u=fmt(result.params_unshared, lang)
         ),
         lang=lang,
