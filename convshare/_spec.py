@@ -18,6 +18,7 @@ refuse control characters.
 
 from __future__ import annotations
 
+import importlib
 import reprlib
 import unicodedata
 from collections.abc import Callable, Hashable
@@ -167,6 +168,44 @@ def _construct_mapping(loader: _SpecLoader, node: yaml.MappingNode) -> dict[Any,
 _SpecLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
+def _libyaml_parser() -> Any:
+    """libyaml's event parser, or None where PyYAML was built without it."""
+    try:
+        cyaml = importlib.import_module("yaml.cyaml")
+    except ImportError:  # pragma: no cover - the pure-Python parser is used instead
+        return None
+    return cyaml.CParser
+
+
+_CParser = _libyaml_parser()
+
+
+class _FastSpecLoader(_SpecLoader):
+    """:class:`_SpecLoader` reading its events from libyaml's parser (about four times faster,
+    where PyYAML was built with it): the same bounded composition and construction in Python,
+    the same checks, the same values."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)  # the reader's check of unprintable characters included
+        self._events = _CParser(stream)
+
+    def check_event(self, *choices: Any) -> bool:
+        return bool(self._events.check_event(*choices))
+
+    def peek_event(self) -> Any:
+        return self._events.peek_event()
+
+    def get_event(self) -> Any:
+        return self._events.get_event()
+
+    def dispose(self) -> None:
+        super().dispose()
+        self._events.dispose()
+
+
+_LOADER: type[_SpecLoader] = _FastSpecLoader if _CParser is not None else _SpecLoader
+
+
 def _read_yaml(path: Path, file: str) -> object:
     try:
         with path.open("rb") as f:
@@ -179,7 +218,7 @@ def _read_yaml(path: Path, file: str) -> object:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as e:
         raise SpecError("not_utf8", file=file, byte=f"0x{raw[e.start]:02x}", offset=e.start) from e
-    loader = _SpecLoader(text)
+    loader = _LOADER(text)
     try:
         return loader.get_single_data()
     except _Refused as e:
