@@ -10,7 +10,8 @@ build       cold `mkdocs build --strict` of the whole site (a fresh process and 
             (exec blocks, {{ expressions }}, generated network pages) are replaced by their
             recorded output, with the computing plugins and hooks off (bench/build_site.py).
 networks    build seconds per network: builds with and without a copy of every spec added.
-serve       `mkdocs serve`: time from saving a page to its new HTML being served.
+serve       time from saving a page to its new HTML being served, under what `make serve` runs
+            (`mkdocs serve --dirty` with hooks/serve.py) and under plain `mkdocs serve`.
 weight      bytes the browser loads per page (Chromium, empty cache, counted by the server so
             the search worker is included), every page; the homes and the heaviest page
             again after a search.
@@ -33,6 +34,7 @@ import os
 import platform
 import queue
 import re
+import shlex
 import shutil
 import statistics
 import subprocess
@@ -408,18 +410,36 @@ def bench_networks(work: Path, runs: int) -> dict[str, Any]:
     }
 
 
-def bench_serve(work: Path, edits: int, dirty: bool = False) -> dict[str, Any]:
-    """Edit a page of a copy of the repository under `mkdocs serve`; time until it is served.
+def make_serve_args() -> list[str]:
+    """The arguments of `mkdocs` in the Makefile's `serve` recipe, without the address
+    (``["serve", "--dirty"]``): the benchmark runs what `make serve` runs."""
+    text = (TREE / "Makefile").read_text("utf-8")
+    recipe = re.search(r"^serve:.*\n\t(.+)$", text, re.MULTILINE)
+    if recipe is None:
+        raise RuntimeError("no serve target in the Makefile")
+    words = shlex.split(recipe.group(1))
+    if Path(words[0]).name != "mkdocs" or words[1:2] != ["serve"]:
+        raise RuntimeError(f"make serve runs {recipe.group(1)!r}, not mkdocs serve")
+    args = words[1:]
+    if "-a" in args:
+        i = args.index("-a")
+        del args[i : i + 2]
+    return args
 
-    dirty: `mkdocs serve --dirty`, which rebuilds only the pages whose source changed.
+
+def bench_serve(work: Path, edits: int, args: list[str], name: str) -> dict[str, Any]:
+    """Edit a page of a copy of the repository under `mkdocs <args>`; time until it is served.
+
+    Each edit appends a line to a home page, Chinese and English in turn; the time runs from
+    the write to the first response that contains the line, then the benchmark waits for the
+    rebuild to end ("Reloading browsers") before the next edit.
     """
-    copy = work / ("serve-copy-dirty" if dirty else "serve-copy")
+    copy = work / f"serve-copy-{name}"
     copy_tree(copy)
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
     proc = subprocess.Popen(
-        [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"]
-        + (["--dirty"] if dirty else []),
+        [sys.executable, "-m", "mkdocs", *args, "-a", f"127.0.0.1:{port}"],
         cwd=copy,
         env=ENV,
         stdout=subprocess.DEVNULL,
@@ -473,10 +493,7 @@ def bench_serve(work: Path, edits: int, dirty: bool = False) -> dict[str, Any]:
                 results[lang].append(round(time.perf_counter() - start, 3))
                 wait_for("Reloading browsers", timeout=120)  # the whole rebuild is over
                 full.append(round(time.perf_counter() - start, 3))
-                log(
-                    f"serve{' --dirty' if dirty else ''}: edit {i + 1}/{edits} {lang} "
-                    f"{results[lang][-1]:.2f} s"
-                )
+                log(f"{name}: edit {i + 1}/{edits} {lang} {results[lang][-1]:.2f} s")
     finally:
         proc.terminate()
         try:
@@ -484,7 +501,7 @@ def bench_serve(work: Path, edits: int, dirty: bool = False) -> dict[str, Any]:
         except subprocess.TimeoutExpired:
             proc.kill()
     return {
-        "command": "mkdocs serve" + (" --dirty" if dirty else ""),
+        "command": "mkdocs " + " ".join(args),
         "edits_per_language": edits,
         "pages": {"zh": "/", "en": "/en/"},
         "zh_s": statistics.median(results["zh"]),
@@ -834,24 +851,26 @@ def main() -> int:
                 results["networks"] = {"error": str(error)[-2000:]}
         else:
             results["networks"] = previous.get("networks")
-        if site is None:
+        if site is None and not {"weight", "lighthouse"} <= set(args.skip):
             site = work / "site"
             _timed_build(["live", str(site)])
         if "serve" not in args.skip:
-            results["serve"] = bench_serve(work, args.edits)
-            try:
-                results["serve_dirty"] = bench_serve(work, args.edits, dirty=True)
-            except RuntimeError as error:
-                results["serve_dirty"] = {"command": "mkdocs serve --dirty", "error": str(error)}
+            # Side by side: what `make serve` runs (the target), and plain `mkdocs serve`,
+            # which rebuilds the whole site at every save.
+            results["serve"] = bench_serve(work, args.edits, make_serve_args(), "make-serve")
+            results["serve"]["make_serve"] = True
+            results["serve_full"] = bench_serve(work, args.edits, ["serve"], "plain-serve")
         else:
             results["serve"] = previous.get("serve")
-            results["serve_dirty"] = previous.get("serve_dirty")
+            results["serve_full"] = previous.get("serve_full")
         if "weight" not in args.skip:
             log("weight: every page in Chromium")
+            assert site is not None
             results["weight"] = bench_weight(site)
         else:
             results["weight"] = previous.get("weight")
         if "lighthouse" not in args.skip:
+            assert site is not None
             results["lighthouse"] = bench_lighthouse(
                 site, args.lighthouse_runs, results.get("weight"), gzipped=True
             )

@@ -17,9 +17,10 @@ every Chinese page twice and empties the index when the home page is edited). Pa
 keep the titles they had in the last full build, for the navigation of the pages that are.
 
 Outside ``mkdocs serve --dirty`` (``mkdocs build``, plain ``mkdocs serve``) the above is off. In
-every mode, the hook files are loaded again only when a file in their folder changed: MkDocs would
+every mode, the hook files are loaded again only when a file in their folder changed (MkDocs would
 otherwise keep the first version for the life of the process, and re-reading them at every
-rebuild would throw away their caches (the parsed specs of ``hooks/architectures.py``).
+rebuild would throw away their caches: the parsed specs of ``hooks/architectures.py``), and every
+Jinja environment of the theme gets the compiled templates of ``hooks/reload.py``.
 
 Every use of MkDocs', mkdocs-static-i18n's and Material's internals is in this module, and
 ``tests/test_serve.py`` checks each against the versions pinned in ``requirements.lock``:
@@ -27,6 +28,8 @@ Every use of MkDocs', mkdocs-static-i18n's and Material's internals is in this m
 * ``mkdocs.structure.files.File.is_modified`` (replaced: it decides what a dirty build renders
   and which static files it copies), ``Files.add_files_from_theme`` (its result kept from the last
   full build);
+* ``mkdocs.commands.build._build_theme_template`` (skipped in a dirty build) and
+  ``mkdocs.theme.Theme.get_env`` (every environment gets hooks/reload.py's compiled templates);
 * ``mkdocs_static_i18n.plugin.build`` (the other language's build, skipped when none of its pages
   changed), the plugin's ``all_languages``, ``default_language`` and ``current_language``;
 * the message ``A 'dirty' build is being performed`` of the logger ``mkdocs.commands.build``;
@@ -49,9 +52,11 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+import mkdocs.commands.build as build_module
 from mkdocs.config.config_options import Hooks
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
+from mkdocs.theme import Theme
 from mkdocs_static_i18n import plugin as i18n_plugin
 
 #: MkDocs' warning at the start of every dirty build; strict mode would abort on it.
@@ -193,18 +198,30 @@ def _build_language(config: Any, dirty: bool = False) -> None:
     state.original_i18n_build(config, dirty=dirty)
 
 
+def _build_theme_template(template_name: str, *args: Any) -> None:
+    """MkDocs' rendering of the theme's own pages (``404.html``, ``sitemap.xml``): skipped in a
+    dirty build, where they would not change (and the sitemap would lose the other language)."""
+    state = _state()
+    if state.active and state.depth > 0 and state.plan is not None:
+        return
+    state.original_build_theme_template(template_name, *args)
+
+
 def _install() -> None:
-    """Replace ``File.is_modified``, ``Files.add_files_from_theme`` and mkdocs-static-i18n's
-    ``build``, and filter the dirty-build warning, once per process."""
+    """Replace ``File.is_modified``, ``Files.add_files_from_theme``, MkDocs' rendering of the
+    theme's pages and mkdocs-static-i18n's ``build``, and filter the dirty-build warning, once
+    per process."""
     state = _state()
     if File.is_modified is not _is_modified:
         if not hasattr(state, "original_is_modified"):
             state.original_is_modified = File.is_modified
             state.original_add_files_from_theme = Files.add_files_from_theme
             state.original_i18n_build = i18n_plugin.build
+            state.original_build_theme_template = build_module._build_theme_template
         File.is_modified = _is_modified  # type: ignore[method-assign]
         Files.add_files_from_theme = _add_files_from_theme  # type: ignore[method-assign]
         i18n_plugin.build = _build_language
+        build_module._build_theme_template = _build_theme_template
     build_log = logging.getLogger("mkdocs.commands.build")
     if not any(isinstance(f, _DropDirtyWarning) for f in build_log.filters):
         build_log.addFilter(_DropDirtyWarning())
@@ -251,6 +268,32 @@ def _install_hook_loader() -> None:
 
 
 _install_hook_loader()
+
+
+def _get_env(self: Theme) -> Any:
+    """``Theme.get_env`` with the process's compiled templates (hooks/reload.py's cache) given to
+    every environment, Material's search plugin's own included (it renders a template of the
+    theme in every build, in both languages, to find the search language's settings)."""
+    env = _state().original_get_env(self)
+    cache = getattr(sys.modules.get("_convshare_reload_state"), "templates", None)
+    if cache is not None:
+        env.bytecode_cache = cache
+    return env
+
+
+def _install_template_cache() -> None:
+    state = _state()
+    if getattr(Theme.get_env, "__name__", "") != "_get_env_cached":
+        state.original_get_env = Theme.get_env
+
+        def _get_env_cached(self: Theme) -> Any:
+            return sys.modules["_convshare_serve_state"].get_env(self)
+
+        Theme.get_env = _get_env_cached  # type: ignore[method-assign]
+    state.get_env = _get_env
+
+
+_install_template_cache()
 
 
 # --------------------------------------------------------------------------------------------

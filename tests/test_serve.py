@@ -96,13 +96,15 @@ def _parameters(function: Any) -> list[str]:
 
 def test_private_mkdocs_apis_are_there() -> None:
     """MkDocs 1.6.1: what a dirty build renders is File.is_modified's answer; theme files come
-    from Files.add_files_from_theme; the dirty warning has this text; Page.title may be set;
-    hooks are loaded by an lru_cache'd Hooks._load_hook."""
+    from Files.add_files_from_theme, the theme's pages from _build_theme_template, environments
+    from Theme.get_env; the dirty warning has this text; Page.title may be set; hooks are loaded
+    by an lru_cache'd Hooks._load_hook."""
     import mkdocs.commands.build as build_module
     from mkdocs.config.config_options import Hooks
     from mkdocs.livereload import LiveReloadServer
     from mkdocs.structure.files import File, Files
     from mkdocs.structure.pages import Page
+    from mkdocs.theme import Theme
     from mkdocs.utils import weak_property
 
     assert _parameters(File.is_modified) == ["self"]
@@ -112,6 +114,15 @@ def test_private_mkdocs_apis_are_there() -> None:
     assert "file.page.is_modified" not in build_source
     assert build_source.count("page.file.is_modified()") == 2  # _populate_page and _build_page
     assert "files.add_files_from_theme(env, config)" in build_source
+    assert _parameters(build_module._build_theme_template) == [
+        "template_name",
+        "env",
+        "files",
+        "config",
+        "nav",
+    ]
+    assert "_build_theme_template(template, env, files, config, nav)" in build_source
+    assert _parameters(Theme.get_env) == ["self"]
     assert isinstance(Page.__dict__["title"], weak_property)
     assert not hasattr(weak_property, "__set__")  # an instance attribute overrides it
     assert _parameters(Hooks.__dict__["_load_hook"].__wrapped__) == ["self", "name", "path"]
