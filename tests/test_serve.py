@@ -288,10 +288,10 @@ class Server:
             time.sleep(0.05)
         self.check()
 
-    def edit(self, name: str, old: str | None, new: str) -> None:
-        """Replace `old` by `new` in a file of the copy (append `new` when `old` is None), and
-        wait for the rebuild it starts."""
-        done = self.builds()
+    def edit(self, name: str, old: str | None, new: str) -> str:
+        """Replace `old` by `new` in a file of the copy (append `new` when `old` is None), wait
+        for the rebuild it starts, and return what the server said meanwhile."""
+        done, said = self.builds(), len(self.log)
         path = self.copy / name
         text = path.read_text("utf-8")
         if old is None:
@@ -301,6 +301,7 @@ class Server:
             text = text.replace(old, new)
         path.write_text(text, "utf-8")
         self.wait_builds(done + 1, REBUILD_S)
+        return "\n".join(self.log[said:])
 
     def page(self, path: str) -> str:
         body = _get(self.base + path)
@@ -372,10 +373,9 @@ def _check_indexes(server: Server, pages: dict[str, set[str]] | None = None) -> 
 
 def test_a_package_edit_shows_on_the_next_page_served(served: Server) -> None:
     assert "probe-one" in served.page("/")
-    served.edit(
-        "convshare/__init__.py", 'return "probe-one"', 'return "probe-two"'
-    )  # the package only: no page changed
-    assert "Full rebuild" in "\n".join(served.log[-30:])
+    # the package only: no page changed
+    said = served.edit("convshare/__init__.py", 'return "probe-one"', 'return "probe-two"')
+    assert "Full rebuild" in said and "Rebuilding only" not in said
     page = served.page("/")
     assert "probe-two" in page and "probe-one" not in page
     _check_indexes(served)
@@ -396,8 +396,8 @@ def test_a_page_edit_rebuilds_that_page_and_keeps_each_index_whole(
     pages = {lang: set(_pages(served.index(lang))) for lang in ("zh", "en")}
     assert len(pages["zh"]) > 10, "the first build indexes every page"
     marker = f"servemarker{abs(hash(source)) % 10**8}x{len(served.log)}"
-    served.edit(source, None, f"## {marker}")
-    assert f"Rebuilding only: {Path(source).name}" in "\n".join(served.log[-30:])
+    said = served.edit(source, None, f"## {marker}")
+    assert f"Rebuilding only: {Path(source).name}\n" in said + "\n" and "Full rebuild" not in said
     assert marker in served.page(path)
     _check_indexes(served, pages)
     texts = [d for d in served.index(lang) if marker in d["title"] + d["text"]]
