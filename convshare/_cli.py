@@ -151,6 +151,11 @@ def _parser() -> argparse.ArgumentParser:
         "--input", type=_shape, default=(3, 224, 224), help="C,H,W (default 3,224,224)"
     )
     imp.add_argument("-o", "--output", help="write the spec to this file instead of printing it")
+    imp.add_argument(
+        "--ignore-unused",
+        action="store_true",
+        help="leave out modules whose parameters the forward pass never uses (said in the spec)",
+    )
     return parser
 
 
@@ -168,16 +173,23 @@ def _import(args: argparse.Namespace) -> int:
     from ._import import ImportProblem, import_model
 
     try:
-        text, total = import_model(args.target, args.input)
+        done = import_model(args.target, args.input, ignore_unused=args.ignore_unused)
     except ImportProblem as e:
         print(f"error: {e}", file=sys.stderr)
         return 1
+    if done.left_out:
+        print(
+            f"left out: {', '.join(done.left_out)} ({done.model_params - done.params:,} "
+            "parameters the forward pass never uses)",
+            file=sys.stderr,
+        )
     if args.output:
         with open(args.output, "w", encoding="utf-8") as f:
-            f.write(text)
-        print(f"{args.output}: {total:,} parameters, equal to the model's", file=sys.stderr)
+            f.write(done.text)
+        what = "the model's" if not done.left_out else "the model's less those left out"
+        print(f"{args.output}: {done.params:,} parameters, equal to {what}", file=sys.stderr)
     else:
-        print(text, end="")
+        print(done.text, end="")
     return 0
 
 

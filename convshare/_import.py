@@ -5,13 +5,25 @@ fails (control flow that depends on the data), forward hooks record the modules 
 run, which describes a plain sequence of layers. Layer names are the model's module names. A
 sum, product or concatenation of branches becomes a ``residual`` or ``parallel`` layer; the graph
 must be series-parallel (every fork closed by one merge), which covers ResNet, Inception and
-squeeze-and-excitation, not DenseNet's concatenation of all the earlier outputs. Consecutive
+squeeze-and-excitation. DenseNet's concatenation of all the earlier outputs of a block is first
+rewritten as nested concatenations, one per dense layer (``cat([x, f1, f2])`` is
+``cat([cat([x, f1]), f2])``), which are series-parallel. A permute to channels-last
+``(0, 2, 3, 1)`` and back ``(0, 3, 1, 2)`` writes no layer; between the two, a layer norm over the
+channels is ``layernorm`` and ``nn.Linear`` the 1×1 convolution it equals (ConvNeXt). A tensor
+multiplied by a parameter of shape (C, 1, 1) held by a module is ``layer_scale``. Consecutive
 stretches of layers that differ only in their module prefix (``layer1.0``, ``layer1.1``) become
 one block used with ``repeat``.
 
+Not covered: graphs that are not series-parallel (U-Net's skips across encoder and decoder),
+other permutations and reshapes, functions with no layer type, a convolution or pooling on a
+channels-last tensor, parameters used other than as a per-channel scale.
+
 The spec is checked before it is written: its total must equal
-``sum(p.numel() for p in model.parameters())``. Running the user's module is the point of this
-command: it imports the file or module named on the command line, as Python would.
+``sum(p.numel() for p in model.parameters())``. Parameters that the traced forward pass
+(evaluation mode) never uses, such as GoogLeNet's auxiliary classifiers, stop the command with a
+message naming their modules, unless ``ignore_unused`` leaves them out (and the spec's
+conventions say so). Running the user's module is the point of this command: it imports the
+file or module named on the command line, as Python would.
 """
 
 from __future__ import annotations
@@ -23,11 +35,11 @@ import operator
 import re
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from ._errors import SpecError
 
-__all__ = ["ImportProblem", "import_model", "load_callable", "to_yaml"]
+__all__ = ["ImportProblem", "Imported", "import_model", "load_callable", "to_yaml"]
 
 TORCH_MISSING = (
     "the import command needs PyTorch, which the site itself does not: install the version this "
@@ -169,6 +181,76 @@ _FUNCTIONS: dict[str, str] = {
 }
 
 
+#: The spec layer types that may apply to a channels-last tensor.
+_CHANNELS_LAST = {*_FUNCTIONS.values(), "conv", "layernorm", "layer_scale"} - {"flatten"}
+
+
+def _permute_dims(node: Any) -> tuple[int, ...] | None:
+    """The dimensions of a ``permute`` node (function or method), or None for another node."""
+    import torch
+
+    if node.op == "call_function" and node.target is torch.permute:
+        dims = node.args[1] if len(node.args) > 1 else node.kwargs.get("dims")
+    elif node.op == "call_method" and node.target == "permute":
+        dims = node.args[1] if len(node.args) == 2 else node.args[1:]
+    else:
+        return None
+    if isinstance(dims, int):
+        dims = (dims,)
+    return tuple(int(d) for d in dims)
+
+
+def _layouts(nodes: list[Any]) -> dict[Any, str]:
+    """Each tensor's layout: channels first (N, C, H, W), channels last, or another.
+
+    A permute to (0, 2, 3, 1) makes a channels-first tensor channels-last, (0, 3, 1, 2) turns it
+    back; other nodes keep the layout of their first tensor input.
+    """
+    layout: dict[Any, str] = {}
+    for node in nodes:
+        if node.op == "placeholder":
+            layout[node] = "channels_first"
+            continue
+        args = list(node.args)
+        if args and isinstance(args[0], (list, tuple)):
+            args = list(args[0]) + args[1:]
+        first = next((a for a in args if hasattr(a, "op") and a.op != "get_attr"), None)
+        if first is None:
+            continue
+        before = layout.get(first, "other")
+        dims = _permute_dims(node)
+        if dims is None:
+            layout[node] = before
+        elif before == "channels_first" and dims == (0, 2, 3, 1):
+            layout[node] = "channels_last"
+        elif before == "channels_last" and dims == (0, 3, 1, 2):
+            layout[node] = "channels_first"
+        else:
+            layout[node] = "other"
+    return layout
+
+
+def _channels_last_layer(m: Any) -> dict[str, object]:
+    """nn.Linear or nn.LayerNorm applied at each position of a channels-last tensor.
+
+    A linear layer applied at every position with the same weights is a 1×1 convolution; a layer
+    norm over the last dimension normalises the channels at each position (``layernorm``).
+    """
+    from torch import nn
+
+    if isinstance(m, nn.Linear):
+        layer: dict[str, object] = {"type": "conv", "name": "", "out_channels": m.out_features}
+        layer["kernel_size"] = 1
+        if m.bias is None:
+            layer["bias"] = False
+        return layer
+    if len(m.normalized_shape) != 1 or m.weight is None or m.bias is None:
+        raise ImportProblem(
+            "a layer norm is described over the channels alone, with a weight and a bias"
+        )
+    return {"type": "layernorm", "name": ""}
+
+
 class _Graph:
     """A traced graph walked into nested spec layers."""
 
@@ -178,6 +260,7 @@ class _Graph:
         self.nodes = list(gm.graph.nodes)
         self.order = {n: i for i, n in enumerate(self.nodes)}
         self.names: set[str] = set()
+        self.layout = _layouts(self.nodes)
         self.reach: dict[Any, set[Any]] = {}
         for n in reversed(self.nodes):
             r = {n}
@@ -224,32 +307,71 @@ class _Graph:
             kind = "sum" if node.target.startswith("add") else "multiply"
         else:
             return None
-        tensors = [a for a in node.args if hasattr(a, "op")]
+        tensors = [a for a in node.args if hasattr(a, "op") and a.op != "get_attr"]
         return kind if len(tensors) >= 2 else None
 
     def inputs(self, node: Any) -> list[Any]:
         if self.merge_kind(node) == "concat":
             return list(node.args[0])
-        return [a for a in node.args if hasattr(a, "op")]
+        return [a for a in node.args if hasattr(a, "op") and a.op != "get_attr"]
 
     def convert(self, node: Any) -> list[dict[str, object]]:
         """The spec layers for one node that is not a merge."""
+        layers = self._convert(node)
+        first = next((a for a in node.args if hasattr(a, "op") and a.op != "get_attr"), None)
+        if first is not None and self.layout.get(first) == "channels_last":
+            for layer in layers:
+                if layer["type"] not in _CHANNELS_LAST:
+                    raise ImportProblem(
+                        f"{node.name}: a {layer['type']} layer applied to a channels-last tensor "
+                        "(after a permute); only layer norm, linear layers and element-wise "
+                        "functions are described there"
+                    )
+        return layers
+
+    def _convert(self, node: Any) -> list[dict[str, object]]:
         import torch
 
+        first = next((a for a in node.args if hasattr(a, "op") and a.op != "get_attr"), None)
+        channels_last = first is not None and self.layout.get(first) == "channels_last"
         if node.op == "call_module":
             m = self.modules[node.target]
+            layer: dict[str, object] | None
             try:
-                layer = _module_layer(m, "")
+                if channels_last and type(m) in (torch.nn.Linear, torch.nn.LayerNorm):
+                    layer = _channels_last_layer(m)
+                elif type(m) is torch.nn.LayerNorm:
+                    raise ImportProblem(
+                        "a layer norm is described over the channels of a channels-last tensor "
+                        "(permute(0, 2, 3, 1) first), as ConvNeXt applies it"
+                    )
+                else:
+                    layer = _module_layer(m, "")
             except ImportProblem as e:
                 raise ImportProblem(f"module {node.target!r} ({type(m).__name__}): {e}") from e
             if layer is None:
                 return []
             layer["name"] = self.unique(node.target)
             return [layer]
+        if _permute_dims(node) is not None:
+            if self.layout.get(node) in ("channels_last", "channels_first"):
+                return []  # a change of memory layout only; the layers around it say which
+            raise ImportProblem(
+                f"{node.name}: permute{_permute_dims(node)} (only channels-last and back, "
+                "(0, 2, 3, 1) and (0, 3, 1, 2), is described)"
+            )
+        if node.op == "call_function" and node.target is torch.nn.functional.layer_norm:
+            return [self._functional_layer_norm(node, channels_last)]
+        scale = self._layer_scale(node, channels_last)
+        if scale is not None:
+            return [scale]
         if node.op in ("call_function", "call_method"):
             fname = getattr(node.target, "__name__", str(node.target)).rstrip("_")
             if fname in _FUNCTIONS:
-                name = self.unique(f"{self.scope(node)}{self.base(node)}")
+                scope = self.scope(node)
+                # a module that only wraps the function (StochasticDepth) gives its name alone
+                own = scope.rstrip(".").rpartition(".")[2] == self.base(node)
+                name = self.unique(scope.rstrip(".") if own else f"{scope}{self.base(node)}")
                 return [{"type": _FUNCTIONS[fname], "name": name}]
             if node.target is torch.nn.functional.adaptive_avg_pool2d:
                 size = node.args[1] if len(node.args) > 1 else node.kwargs["output_size"]
@@ -258,6 +380,46 @@ class _Graph:
                 return [{"type": "adaptive_avgpool", "name": name, "output_size": size}]
         what = node.target if node.op != "call_module" else type(self.modules[node.target])
         raise ImportProblem(f"{node.name} ({node.op} {what}) has no spec layer type")
+
+    def _functional_layer_norm(self, node: Any, channels_last: bool) -> dict[str, object]:
+        """``F.layer_norm(x, (C,), weight, bias)`` inside a module (torchvision's LayerNorm2d)."""
+        shape = node.args[1] if len(node.args) > 1 else node.kwargs.get("normalized_shape")
+        weight = node.args[2] if len(node.args) > 2 else node.kwargs.get("weight")
+        bias = node.args[3] if len(node.args) > 3 else node.kwargs.get("bias")
+        attrs = [a for a in (weight, bias) if hasattr(a, "op") and a.op == "get_attr"]
+        if not channels_last or len(attrs) != 2 or len(tuple(shape)) != 1:
+            raise ImportProblem(
+                f"{node.name}: layer_norm is described with a weight and a bias, over the "
+                "channels of a channels-last tensor"
+            )
+        owner = str(weight.target).rpartition(".")[0] or self.base(node)
+        return {"type": "layernorm", "name": self.unique(owner)}
+
+    def _layer_scale(self, node: Any, channels_last: bool) -> dict[str, object] | None:
+        """A tensor multiplied by a per-channel parameter (ConvNeXt's layer scale), or None."""
+        import torch
+
+        if not (
+            (node.op == "call_function" and node.target in (operator.mul, torch.mul))
+            or (node.op == "call_method" and node.target in ("mul", "mul_"))
+        ):
+            return None
+        attrs = [a for a in node.args if hasattr(a, "op") and a.op == "get_attr"]
+        tensors = [a for a in node.args if hasattr(a, "op") and a.op != "get_attr"]
+        if len(attrs) != 1 or len(tensors) != 1:
+            return None
+        owner, _, attr = str(attrs[0].target).rpartition(".")
+        value = getattr(self.modules[owner], attr) if owner in self.modules else None
+        per_channel = isinstance(value, torch.nn.Parameter) and (
+            tuple(value.shape[1:]) == (() if channels_last else (1, 1))
+        )
+        if not per_channel:
+            shape = tuple(value.shape) if isinstance(value, torch.Tensor) else None
+            raise ImportProblem(
+                f"{node.name}: multiplied by {attrs[0].target} (shape {shape}): only a "
+                "per-channel parameter of shape (C, 1, 1) is described (layer_scale)"
+            )
+        return {"type": "layer_scale", "name": self.unique(str(attrs[0].target))}
 
     def chain(self, start: Any, stop: Any) -> tuple[list[dict[str, object]], Any]:
         """Layers applied to ``start``'s output up to ``stop`` (excluded); the last node."""
@@ -311,7 +473,19 @@ class _Graph:
                 "every earlier output is not one)"
             )
         ranked = sorted(branches, key=lambda b: order.index(b[1]) if b[1] in order else 0)
-        name = self.unique(f"{self.scope(join)}{self.base(join)}")
+        name = f"{self.scope(join)}{self.base(join)}"
+        added = [b[0] for b in ranked if b[0]]
+        if kind == "concat" and len(added) == 1 < len(ranked):
+            # A dense layer: its input and its new channels, named after the layer's module.
+            parts = [str(layer["name"]).split(".") for layer in added[0]]
+            common = []
+            for same in zip(*parts, strict=False):
+                if len(set(same)) > 1:
+                    break
+                common.append(same[0])
+            if common and ".".join(common) not in self.names:
+                name = ".".join(common)
+        name = self.unique(name)
         if kind == "sum" and len(ranked) == 2:
             body, short = sorted((b[0] for b in ranked), key=len, reverse=True)
             layer: dict[str, Any] = {"type": "residual", "name": name, "body": body}
@@ -326,19 +500,68 @@ class _Graph:
         }
 
 
-def _from_graph(model: Any) -> list[dict[str, object]]:
+def _nest_concatenations(graph: Any) -> None:
+    """DenseNet's concatenations of every earlier output, rewritten as nested pairs.
+
+    A dense block keeps a list of features and concatenates all of it before each layer:
+    ``cat([x, f1])``, ``cat([x, f1, f2])``, ... Each concatenation whose list begins with the whole
+    list of an earlier one is rewritten to concatenate that earlier result with the rest:
+    ``cat([cat([x, f1]), f2])``, the same tensor, channel for channel. Every layer then reads one
+    tensor and adds its channels to it, which the spec writes as a parallel layer with an empty
+    (identity) branch. A concatenation of one tensor is that tensor.
+    """
+    import torch
+
+    lists: list[tuple[Any, tuple[Any, ...]]] = []
+    for node in list(graph.nodes):
+        if not (node.op == "call_function" and node.target in (torch.cat, torch.concat)):
+            continue
+        if not node.args or not isinstance(node.args[0], (list, tuple)):
+            continue
+        items = tuple(node.args[0])
+        if len(items) == 1 and hasattr(items[0], "op"):
+            node.replace_all_uses_with(items[0])
+            graph.erase_node(node)
+            continue
+        dim = node.args[1] if len(node.args) > 1 else node.kwargs.get("dim", 0)
+        best: tuple[Any, tuple[Any, ...]] | None = None
+        for earlier, earlier_items in lists:
+            k = len(earlier_items)
+            if 2 <= k < len(items) and items[:k] == earlier_items:
+                earlier_dim = (
+                    earlier.args[1] if len(earlier.args) > 1 else earlier.kwargs.get("dim", 0)
+                )
+                if earlier_dim == dim and (best is None or k > len(best[1])):
+                    best = (earlier, earlier_items)
+        lists.append((node, items))
+        if best is not None:
+            node.args = ([best[0], *items[len(best[1]) :]], *node.args[1:])
+
+
+def _from_graph(model: Any) -> tuple[list[dict[str, object]], set[str]]:
+    """The layers of the traced model and the names of the parameters its graph uses."""
     import torch.fx
 
     gm = torch.fx.symbolic_trace(model)
+    _nest_concatenations(gm.graph)
     g = _Graph(gm)
     inputs = [n for n in g.nodes if n.op == "placeholder"]
     if len(inputs) != 1:
         raise ImportProblem(f"the model takes {len(inputs)} inputs; a spec has one image input")
+    used: set[str] = set()
+    for node in g.nodes:
+        if node.op == "call_module":
+            used |= {f"{node.target}.{n}" for n, _ in g.modules[node.target].named_parameters()}
+        elif node.op == "get_attr":
+            used.add(str(node.target))
     layers, _last = g.chain(inputs[0], None)
-    return layers
+    return layers, used
 
 
-def _from_hooks(model: Any, shape: tuple[int, int, int]) -> list[dict[str, object]]:
+def _from_hooks(
+    model: Any, shape: tuple[int, int, int]
+) -> tuple[list[dict[str, object]], set[str]]:
+    """The layers of a plain sequence of modules, as they run, and the parameters they use."""
     import torch
 
     calls: list[tuple[str, Any, tuple[int, ...], tuple[int, ...]]] = []
@@ -356,6 +579,9 @@ def _from_hooks(model: Any, shape: tuple[int, int, int]) -> list[dict[str, objec
     finally:
         for h in handles:
             h.remove()
+    used = {
+        f"{name}.{n}" for name, m, _i, _o in calls for n, _ in m.named_parameters(recurse=False)
+    }
     layers: list[dict[str, object]] = []
     previous: tuple[int, ...] = (1, *shape)
     seen: set[str] = set()
@@ -373,7 +599,7 @@ def _from_hooks(model: Any, shape: tuple[int, int, int]) -> list[dict[str, objec
         seen.add(name)
         if layer is not None:
             layers.append(layer)
-    return layers
+    return layers, used
 
 
 _PREFIX = re.compile(r"^(?P<prefix>[^.]+\.\d+)(?:\.|$)")
@@ -433,8 +659,42 @@ def _group(layers: list[dict[str, Any]]) -> tuple[dict[str, Any], list[dict[str,
     return blocks, out
 
 
-def import_model(target: str, input_shape: tuple[int, int, int] = (3, 224, 224)) -> tuple[str, int]:
-    """The spec (YAML text) of the model ``MODULE:CALLABLE`` and its checked total."""
+def _unused(model: Any, used: set[str]) -> tuple[list[str], int]:
+    """The outermost modules none of whose parameters the forward pass uses, and their count."""
+    params = dict(model.named_parameters())
+    unused = [n for n in params if n not in used]
+    modules: list[str] = []
+    for name in unused:
+        parts = name.split(".")[:-1]
+        for k in range(1, len(parts) + 1):
+            prefix = ".".join(parts[:k])
+            if all(n in unused for n in params if n.startswith(prefix + ".")):
+                break
+        else:
+            prefix = name  # a parameter held by the model itself
+        if prefix not in modules:
+            modules.append(prefix)
+    return modules, sum(params[n].numel() for n in unused)
+
+
+class Imported(NamedTuple):
+    """What ``import`` wrote: the spec's text, its total and what was left out."""
+
+    text: str
+    params: int
+    model_params: int
+    left_out: list[str]
+
+
+def import_model(
+    target: str, input_shape: tuple[int, int, int] = (3, 224, 224), ignore_unused: bool = False
+) -> Imported:
+    """The spec (YAML text) of the model ``MODULE:CALLABLE`` and its checked total.
+
+    Modules that hold parameters the forward pass never uses (in evaluation mode: GoogLeNet's
+    auxiliary classifiers) are refused, naming them, or left out with ``ignore_unused``, which the
+    spec's conventions then say.
+    """
     try:
         import torch
     except ImportError as e:
@@ -445,16 +705,40 @@ def import_model(target: str, input_shape: tuple[int, int, int] = (3, 224, 224))
         raise ImportProblem(f"{target} gives a {type(model).__name__}, not a torch.nn.Module")
     model.eval()
     try:
-        layers = _from_graph(model)
+        layers, used = _from_graph(model)
     except (torch.fx.proxy.TraceError, TypeError, NotImplementedError):
-        layers = _from_hooks(model, input_shape)
+        layers, used = _from_hooks(model, input_shape)
+    total = sum(p.numel() for p in model.parameters())
+    left_out, unused = _unused(model, used)
+    if left_out and not ignore_unused:
+        raise ImportProblem(
+            f"the forward pass (evaluation mode) never uses the parameters of "
+            f"{', '.join(left_out)}: {unused:,} of the model's {total:,} parameters. A spec "
+            "describes the layers an image goes through: build the model without them (for "
+            "torchvision's googlenet, a factory that returns googlenet(aux_logits=False)), or "
+            "pass --ignore-unused to write the spec without them"
+        )
     blocks, top = _group(layers)
     name = target.rpartition(":")[2]
     data: dict[str, Any] = {"name": name, "input": list(input_shape)}
+    if left_out:
+        listed_en, listed_zh = ", ".join(left_out), "、".join(left_out)
+        data["conventions"] = {
+            "zh": (
+                f"由 `import --ignore-unused` 写出：模型的 {listed_zh} 共有 {unused:,} 个参数，"
+                "评估模式下的前向传播从不使用它们，规格中没有这些模块；模型共有 "
+                f"{total:,} 个参数，规格的合计比它少 {unused:,} 个。"
+            ),
+            "en": (
+                f"Written by `import --ignore-unused`: the model's {listed_en} hold {unused:,} "
+                "parameters that its forward pass in evaluation mode never uses, and the spec "
+                f"leaves them out; the model has {total:,} parameters, the spec's total "
+                f"{unused:,} fewer."
+            ),
+        }
     if blocks:
         data["blocks"] = blocks
     data["layers"] = top
-    total = sum(p.numel() for p in model.parameters())
     data_text = to_yaml(data, target, total)
     from ._spec import check_spec, parse_spec
 
@@ -462,12 +746,12 @@ def import_model(target: str, input_shape: tuple[int, int, int] = (3, 224, 224))
         result = check_spec(parse_spec(data, target), target)
     except SpecError as e:
         raise ImportProblem(f"the spec written for {target} is not valid: {e}") from e
-    if result.params != total:
+    if result.params != total - unused:
         raise ImportProblem(
-            f"the spec counts {result.params:,} parameters but the model has {total:,}: "
+            f"the spec counts {result.params:,} parameters but the model has {total - unused:,}: "
             "a module holds parameters that no layer type describes"
         )
-    return data_text, total
+    return Imported(data_text, result.params, total, left_out)
 
 
 _PLAIN = re.compile(r"^[A-Za-z_$][A-Za-z0-9_.$\-]*$")
@@ -526,6 +810,10 @@ def to_yaml(data: dict[str, Any], target: str, total: int) -> str:
         f"name: {_scalar(data['name'])}",
         f"input: {_scalar(data['input'])}",
     ]
+    if data.get("conventions"):
+        lines.append("conventions:")
+        for lang, text in data["conventions"].items():
+            lines.append(f"  {lang}: {json.dumps(text, ensure_ascii=False)}")
     if data.get("blocks"):
         lines.append("blocks:")
         for bname, block in data["blocks"].items():
