@@ -4,9 +4,10 @@ stay whole.
 A copy of the site is served on a free port by the command ``make serve`` runs (read from the
 Makefile), with a probe function added to the copy's package and used in the home page's prose.
 Editing only the package must change the served page (a full rebuild); editing one page, the home
-pages included, must show the edit, rebuild that page alone, and leave every page exactly once in
-its language's search index. Waits are bounded and stop at the first error the server logs, or
-when it dies, with its last lines; nothing here measures time.
+pages included, must show the edit, rebuild that page alone, keep the other pages' titles in its
+navigation, and leave every page exactly once in its language's search index. Waits are bounded
+and stop at the first error the server logs, or when it dies, with its last lines; nothing here
+measures time.
 
 The private MkDocs, mkdocs-static-i18n, Material and watchdog APIs that ``hooks/serve.py`` relies
 on are checked here too, so that an upgrade that breaks them fails a fast test.
@@ -353,6 +354,11 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         stderr.close()
 
 
+def _nav_titles(html: str) -> set[str]:
+    """The titles in a page's navigation (site, pages, sections, its own headings)."""
+    return set(re.findall(r'<span class="md-ellipsis">\s*(.*?)\s*</span>', html, re.S))
+
+
 def _pages(docs: list[dict[str, Any]]) -> list[str]:
     return [d["location"] for d in docs if "#" not in d["location"]]
 
@@ -396,9 +402,12 @@ def test_a_page_edit_rebuilds_that_page_and_keeps_each_index_whole(
     pages = {lang: set(_pages(served.index(lang))) for lang in ("zh", "en")}
     assert len(pages["zh"]) > 10, "the first build indexes every page"
     marker = f"servemarker{abs(hash(source)) % 10**8}x{len(served.log)}"
+    titles = _nav_titles(served.page(path))
     said = served.edit(source, None, f"## {marker}")
     assert f"Rebuilding only: {Path(source).name}\n" in said + "\n" and "Full rebuild" not in said
     assert marker in served.page(path)
+    # the pages not rebuilt keep their titles in the rebuilt page's navigation
+    assert _nav_titles(served.page(path)) == titles | {marker}
     _check_indexes(served, pages)
     texts = [d for d in served.index(lang) if marker in d["title"] + d["text"]]
     assert len(texts) == 1, f"the new heading is indexed once: {texts}"
