@@ -6,11 +6,12 @@ the "Add an architecture" page). For each spec this hook
 * gives it a page in every language: a hand-written ``<name>.md`` / ``<name>.en.md`` if there is
   one (it must contain the marker ``<!-- network: <name>.yaml -->``), otherwise a page generated
   from the spec's own title, summary and conventions;
-* replaces the marker with the computed page body: summary, conventions, totals, the sharing
-  ratio, a step-by-step derivation of the first convolutional layer, a figure, the per-layer
-  table (folded away when long) and the spec itself;
+* replaces the marker with the page body that ``convshare.network_page`` computes: summary,
+  conventions, totals, the sharing ratio, a step-by-step derivation of the first convolutional
+  layer, a figure and the per-layer table (repeated blocks grouped) and the spec itself;
 * lists the network on the overview page, where ``<!-- networks: overview -->`` stands
-  (and ``<!-- networks: compare a.yaml b.yaml -->`` sets networks side by side, layer by layer);
+  (and ``<!-- networks: compare a.yaml b.yaml -->`` sets networks side by side, layer by layer;
+  ``convshare.overview_markdown`` and ``convshare.comparison_markdown`` write both);
 * adds the page to the navigation, right after ``architectures/index.md`` (in the section that
   opens with it, or in a section made around it).
 
@@ -19,10 +20,11 @@ build with a ``PluginError`` naming the file, the layer and the problem, before 
 rendered.
 
 Spec text is data, never markup: the generated Markdown holds a placeholder for every text a
-spec supplies (title, summary, conventions, sources, the listing of the file), and
-``on_page_content`` swaps in the HTML that ``convshare`` renders from it, escaped, after Markdown
-has run. No Markdown extension, code block runner or inline-figure expression ever reads it.
-Layer and network names in tables are made inert by ``convshare.markdown_text``.
+spec supplies (title, summary, conventions, sources, the listing of the file, the per-layer
+table and the figure, which hold layer names): the package hands each piece of HTML to the
+hook's ``_defer``, and ``on_page_content`` swaps it in after Markdown has run. No Markdown
+extension, code block runner or inline-figure expression ever reads it. Network and layer names
+in the Markdown tables (overview, comparison) are made inert by ``convshare.markdown_text``.
 """
 
 from __future__ import annotations
