@@ -5,11 +5,13 @@ reader sees on them is made here, in Chinese (``"zh"``) or English (``"en"``).
 
 Spec text (title, summary, conventions, sources, the file's listing, layer names in the
 per-layer table) must never be read by Markdown or its extensions. Every function here that
-puts such text on a page hands its HTML to ``inert(html, block)``, which returns what the
+puts such text on a page hands its HTML to ``inert(html, kind)``, which returns what the
 Markdown holds in its place: the site returns a placeholder and swaps the HTML in after
 Markdown has run; the default (:func:`as_is`) returns the HTML itself, for a reader of the
-Markdown. ``block`` is true for HTML that stands as a block of its own (it replaces the
-paragraph its placeholder ends up in).
+Markdown. ``kind`` is ``"inline"`` for text inside a paragraph, ``"block"`` for HTML that stands
+as a block of its own (it replaces the paragraph its placeholder ends up in), and ``"late"`` for
+a block that nothing but the reader needs (the per-layer table, kept out of search): the site
+puts it in only when the page is written, so no later step (search indexing) reads it.
 
 Repeated blocks are grouped: each ``use`` of a block in the spec's top-level ``layers``
 (``repeat`` included) is one row of the per-layer table, with its parameters summed, and it
@@ -75,13 +77,13 @@ __all__ = [
 #: Above this many rows, the per-layer table is folded into a collapsible block.
 LONG_TABLE = 40
 
-Inert = Callable[[str, bool], str]
+Inert = Callable[[str, str], str]
 
 
-def as_is(html_: str, block: bool = False) -> str:
-    """The default ``inert``: the HTML itself.
+def as_is(html_: str, kind: str = "inline") -> str:
+    """The default ``inert``: the HTML itself, whatever its kind.
 
-    >>> as_is("<b>x</b>", True)
+    >>> as_is("<b>x</b>", "block")
     '<b>x</b>'
     """
     return html_
@@ -328,7 +330,9 @@ def _cells(
     lang: str,
 ) -> str:
     """One body row. End tags of cells and rows are left out (HTML closes them itself): on
-    DenseNet-121's 300 rows they would add about 15 KB to the page."""
+    DenseNet-121's 300 rows they would add about 15 KB to the page. (A parser that expects
+    every end tag, as the theme's search indexer, must not read the table: the site puts it
+    into the page late, see ``inert``.)"""
     e = plain_html
     numbers = "".join(f"<td>{fmt(n, lang)}" for n in counts)
     return (
@@ -429,10 +433,11 @@ def _markdown_scroll(table: str, label: str) -> str:
 
 def _figure(svg: str, label: str) -> str:
     """A chart at its own size (its text never under 11 CSS px), in a labelled region that
-    scrolls sideways when the column is narrower (a phone)."""
+    scrolls sideways when the column is narrower (a phone); out of the search index (its labels
+    and counts are the table's)."""
     return (
         f'<div class="cs-network-figure" tabindex="0" role="region" '
-        f'aria-label="{html.escape(label)}">{svg}</div>'
+        f'aria-label="{html.escape(label)}" data-search-exclude>{svg}</div>'
     )
 
 
@@ -550,7 +555,7 @@ def network_page(
     meta = result.network.meta
 
     def text(value: object) -> str:
-        return inert(_inline(spec_text(value, lang)), False)
+        return inert(_inline(spec_text(value, lang)), "inline")
 
     out: list[str] = []
     if spec_text(meta.get("summary"), lang):
@@ -597,7 +602,7 @@ def network_page(
         ("" if lang == "zh" else " ") + t["figure_blocks"] if grouped else ""
     )
     out.append(intro + "\n")
-    out.append(inert(_figure(network_figure(result, lang), t["figure"]), True) + "\n")
+    out.append(inert(_figure(network_figure(result, lang), t["figure"]), "block") + "\n")
 
     out.append(f"## {t['table']}\n")
     note = t["table_note"]
@@ -607,7 +612,7 @@ def network_page(
         note += ("" if lang == "zh" else " ") + t["group_note"]
     out.append(note + "\n")
     shown = sum(1 for row in result.rows if not _hidden(row))
-    table = inert(layers_html(result, lang), True) + "\n"
+    table = inert(layers_html(result, lang), "late") + "\n"
     if shown > LONG_TABLE:
         out.append(f"### {t['by_type']}\n")
         out.append(type_summary(result, lang))
@@ -626,7 +631,7 @@ def network_page(
     if listing is not None:
         file, source = listing
         folded = listing_html(source, plain_html(t["spec"].format(file=file)))
-        out.append(inert(folded, True) + "\n")
+        out.append(inert(folded, "block") + "\n")
     return "\n".join(out)
 
 
@@ -663,7 +668,7 @@ def overview_markdown(
             f"## {heads[1]}\n",
             _markdown_scroll(overview_table(named, lang, first=False), heads[1]),
             f"## {heads[2]}\n",
-            inert(_figure(figure, heads[2]), True) + "\n",
+            inert(_figure(figure, heads[2]), "block") + "\n",
         ]
     )
 

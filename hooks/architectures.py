@@ -166,15 +166,18 @@ def _cached_network(path: Path) -> Any:
 # --- Rendering -------------------------------------------------------------------------------
 
 
-#: placeholder -> (HTML to put in its place, whether it is a block that replaces its <p>)
-_DEFERRED: dict[str, tuple[str, bool]] = {}
+#: placeholder -> (HTML to put in its place, its kind: "inline", "block" (it replaces its <p>)
+#: or "late" (a block put in only when the page is written, by on_post_page))
+_DEFERRED: dict[str, tuple[str, str]] = {}
 _TOKEN = re.compile(r"(<p>)?(CSSPECTEXT[0-9]{8}Z)(</p>)?")
+_LATE = re.compile(r"<!--CSLATE(CSSPECTEXT[0-9]{8}Z)-->")
 
 
-def _defer(html_: str, block: bool = False) -> str:
-    """A placeholder that Markdown leaves alone; ``on_page_content`` puts ``html_`` there."""
+def _defer(html_: str, kind: str = "inline") -> str:
+    """A placeholder that Markdown leaves alone; ``on_page_content`` puts ``html_`` there (for
+    ``kind="late"``, an HTML comment that ``on_post_page`` replaces)."""
     token = f"CSSPECTEXT{len(_DEFERRED):08d}Z"
-    _DEFERRED[token] = (html_, block)
+    _DEFERRED[token] = (html_, kind)
     return token
 
 
@@ -183,12 +186,24 @@ def _swap(html_: str) -> str:
         found = _DEFERRED.get(m.group(2))
         if found is None:
             return m.group(0)
-        text, block = found
-        if block and m.group(1) and m.group(3):
+        text, kind = found
+        if kind == "late":
+            # The theme's search indexer and the other hooks read the page's content before it
+            # is written; the per-layer table (kept out of search anyway) is put in afterwards.
+            text = f"<!--CSLATE{m.group(2)}-->"
+        if kind != "inline" and m.group(1) and m.group(3):
             return text
         return f"{m.group(1) or ''}{text}{m.group(3) or ''}"
 
     return _TOKEN.sub(put, html_)
+
+
+def _swap_late(output: str) -> str:
+    def put(m: re.Match[str]) -> str:
+        found = _DEFERRED.get(m.group(1))
+        return found[0] if found is not None and found[1] == "late" else m.group(0)
+
+    return _LATE.sub(put, output)
 
 
 def render_network(spec: Spec, lang: str) -> str:
@@ -281,7 +296,7 @@ def on_files(files: Files, config: Any, **kwargs: Any) -> Files:
             (f for f in files if f.is_documentation_page() and _norm(f.src_uri) == uri), None
         )
         if mine is None:
-            title = _defer(_convshare().plain_html(spec.title(current)))
+            title = _defer(_convshare().plain_html(spec.title(current)), "inline")
             content = f"# {title}\n\n<!-- network: {spec.path.name} -->\n"
             mine = _page_file(config, spec.stem, current, default, content)
             files.append(mine)
@@ -418,3 +433,11 @@ def on_page_content(html_: str, page: Any, **kwargs: Any) -> str:
         found = _DEFERRED.get(page.title)
         page.meta["title"] = found[0] if found else page.title
     return _swap(html_)
+
+
+@event_priority(100)  # first: the page as the theme wrote it
+def on_post_page(output: str, page: Any, **kwargs: Any) -> str:
+    """Put in the blocks deferred to the written page (the per-layer tables)."""
+    if not page.file.src_uri.startswith(f"{SPEC_DIR}/"):
+        return output
+    return _swap_late(output)

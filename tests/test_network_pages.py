@@ -9,6 +9,7 @@ which follow the papers (ResNet-50's stages of 3, 4, 6 and 3 bottlenecks, He et 
 
 from __future__ import annotations
 
+import json
 import re
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
@@ -167,3 +168,17 @@ def test_every_network_page_stays_light(built_site: Path, lang: str) -> None:
     assert len(pages) == len(SPECS)
     heavy = {p.parent.name: p.stat().st_size for p in pages if p.stat().st_size > MAX_PAGE_BYTES}
     assert not heavy, f"pages over {MAX_PAGE_BYTES:,} bytes: {heavy}"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_table_is_on_the_page_and_out_of_search(built_site: Path, lang: str) -> None:
+    """The per-layer table is put into the written page, after search has read the content:
+    its rows are on the page but not in the search index, and what follows it on the page (the
+    spec's listing) is still indexed, so the table's HTML does not swallow the rest."""
+    root = built_site if lang == "zh" else built_site / lang
+    page = (root / "architectures" / "densenet-121" / "index.html").read_text(encoding="utf-8")
+    assert "<td>denselayer1.norm1<td>" in page and "CSLATE" not in page
+    index = json.loads((built_site / f"search/search_index.{lang}.json").read_text("utf-8"))
+    text = " ".join(d["text"] for d in index["docs"] if "densenet-121" in d["location"])
+    assert "denselayer1.norm1" not in text
+    assert "dense_layer:" in text  # the spec's listing, after the table
