@@ -11,8 +11,9 @@ rewritten as nested concatenations, one per dense layer (``cat([x, f1, f2])`` is
 ``(0, 2, 3, 1)`` and back ``(0, 3, 1, 2)`` writes no layer; between the two, a layer norm over the
 channels is ``layernorm`` and ``nn.Linear`` the 1×1 convolution it equals (ConvNeXt). A tensor
 multiplied by a parameter of shape (C, 1, 1) held by a module is ``layer_scale``. Consecutive
-stretches of layers that differ only in their module prefix (``layer1.0``, ``layer1.1``) become
-one block used with ``repeat``.
+stretches of layers that differ only in a number of their module prefix (``layer1.0``,
+``layer1.1``; ``features.denseblock1.denselayer1``, ``...denselayer2``) become one block used
+with ``repeat``.
 
 Not covered: graphs that are not series-parallel (U-Net's skips across encoder and decoder),
 other permutations and reshapes, functions with no layer type, a convolution or pooling on a
@@ -37,6 +38,7 @@ import sys
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from . import _blocks
 from ._errors import SpecError
 
 __all__ = ["ImportProblem", "Imported", "import_model", "load_callable", "to_yaml"]
@@ -538,8 +540,8 @@ def _nest_concatenations(graph: Any) -> None:
             node.args = ([best[0], *items[len(best[1]) :]], *node.args[1:])
 
 
-def _from_graph(model: Any) -> tuple[list[dict[str, object]], set[str]]:
-    """The layers of the traced model and the names of the parameters its graph uses."""
+def _from_graph(model: Any) -> tuple[list[dict[str, object]], set[int]]:
+    """The layers of the traced model and the parameters its graph uses (their ``id``)."""
     import torch.fx
 
     gm = torch.fx.symbolic_trace(model)
@@ -548,19 +550,20 @@ def _from_graph(model: Any) -> tuple[list[dict[str, object]], set[str]]:
     inputs = [n for n in g.nodes if n.op == "placeholder"]
     if len(inputs) != 1:
         raise ImportProblem(f"the model takes {len(inputs)} inputs; a spec has one image input")
-    used: set[str] = set()
+    used: set[int] = set()
     for node in g.nodes:
         if node.op == "call_module":
-            used |= {f"{node.target}.{n}" for n, _ in g.modules[node.target].named_parameters()}
+            used |= {id(p) for p in g.modules[node.target].parameters()}
         elif node.op == "get_attr":
-            used.add(str(node.target))
+            owner, _, attr = str(node.target).rpartition(".")
+            used.add(id(getattr(g.modules[owner], attr)))
     layers, _last = g.chain(inputs[0], None)
     return layers, used
 
 
 def _from_hooks(
     model: Any, shape: tuple[int, int, int]
-) -> tuple[list[dict[str, object]], set[str]]:
+) -> tuple[list[dict[str, object]], set[int]]:
     """The layers of a plain sequence of modules, as they run, and the parameters they use."""
     import torch
 
@@ -579,9 +582,7 @@ def _from_hooks(
     finally:
         for h in handles:
             h.remove()
-    used = {
-        f"{name}.{n}" for name, m, _i, _o in calls for n, _ in m.named_parameters(recurse=False)
-    }
+    used = {id(p) for _name, m, _i, _o in calls for p in m.parameters()}
     layers: list[dict[str, object]] = []
     previous: tuple[int, ...] = (1, *shape)
     seen: set[str] = set()
@@ -602,15 +603,54 @@ def _from_hooks(
     return layers, used
 
 
-_PREFIX = re.compile(r"^(?P<prefix>[^.]+\.\d+)(?:\.|$)")
+_NUMBERED = re.compile(r"\d+$")
+
+
+def _prefix(name: str, depth: int) -> str | None:
+    """``name`` up to its ``depth``-th part that ends in a number (None if it has fewer).
+
+    >>> _prefix("features.1.0.block.0", 2), _prefix("layer1.0.conv1", 1), _prefix("fc", 1)
+    ('features.1.0', 'layer1', None)
+    """
+    parts = name.split(".")
+    numbered = [k for k, part in enumerate(parts) if _NUMBERED.search(part)]
+    if len(numbered) < depth:
+        return None
+    return ".".join(parts[: numbered[depth - 1] + 1])
 
 
 def _group(layers: list[dict[str, Any]]) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """Blocks for runs of top-level layers that differ only in their module prefix."""
+    """Blocks for runs of top-level layers that differ only in their module prefix.
+
+    The prefix ends at the first, second, third or fourth numbered part of the names (``layer1``,
+    ``layer1.0``, ``features.denseblock1.denselayer1``); the depth that writes the shortest spec
+    wins, among those whose blocks expand back to exactly the layers found. A block holds two
+    layers or more, or one with branches.
+    """
+    best: tuple[dict[str, Any], list[dict[str, Any]]] = ({}, layers)
+    size = len(json.dumps(layers))
+    for depth in (1, 2, 3, 4):
+        blocks, out = _group_at(layers, depth)
+        if not blocks:
+            continue
+        text = len(json.dumps([blocks, out]))
+        if text >= size:
+            continue
+        try:
+            same = _blocks.expand({"blocks": blocks, "layers": out})["layers"] == layers
+        except SpecError:  # a module name that reads as a block argument ($...)
+            same = False
+        if same:
+            best, size = (blocks, out), text
+    return best
+
+
+def _group_at(
+    layers: list[dict[str, Any]], depth: int
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     groups: list[tuple[str | None, list[dict[str, Any]]]] = []
     for layer in layers:
-        m = _PREFIX.match(str(layer["name"]))
-        prefix = m.group("prefix") if m else None
+        prefix = _prefix(str(layer["name"]), depth)
         if prefix is not None and groups and groups[-1][0] == prefix:
             groups[-1][1].append(layer)
         else:
@@ -620,7 +660,11 @@ def _group(layers: list[dict[str, Any]]) -> tuple[dict[str, Any], list[dict[str,
         text = json.dumps(items)
         return re.sub('"' + re.escape(prefix) + '(?=[."])', '"$name', text)
 
-    templates = [template(p, items) if p else "" for p, items in groups]
+    def worth(items: list[dict[str, Any]]) -> bool:
+        """A block of one plain layer (a ReLU) would be longer to read than the layer."""
+        return len(items) > 1 or any(k in items[0] for k in ("body", "shortcut", "branches"))
+
+    templates = [template(p, items) if p and worth(items) else "" for p, items in groups]
     counts: dict[str, int] = {}
     for t in templates:
         if t:
@@ -639,30 +683,36 @@ def _group(layers: list[dict[str, Any]]) -> tuple[dict[str, Any], list[dict[str,
         if t not in names:
             names[t] = f"block{len(names) + 1}"
             blocks[names[t]] = {"args": ["name"], "layers": json.loads(t)}
-        stem, _, index = prefix.rpartition(".")
+        index = _NUMBERED.search(prefix)
+        assert index is not None
+        stem, first = prefix[: index.start()], int(index.group())
         run = 1
         while (
             i + run < len(groups)
             and templates[i + run] == t
-            and groups[i + run][0] == f"{stem}.{int(index) + run}"
+            and groups[i + run][0] == f"{stem}{first + run}"
         ):
             run += 1
         use: dict[str, Any] = {"use": names[t]}
         if run == 1:
             use["name"] = prefix
         else:
-            use.update({"name": f"{stem}.$i", "repeat": run})
-            if int(index):
-                use["from"] = int(index)
+            use.update({"name": f"{stem}$i", "repeat": run})
+            if first:
+                use["from"] = first
         out.append(use)
         i += run
     return blocks, out
 
 
-def _unused(model: Any, used: set[str]) -> tuple[list[str], int]:
-    """The outermost modules none of whose parameters the forward pass uses, and their count."""
+def _unused(model: Any, used: set[int]) -> tuple[list[str], int]:
+    """The outermost modules none of whose parameters the forward pass uses, and their count.
+
+    ``used`` holds the parameters (by identity: a weight shared by two modules is one) that the
+    traced graph reads.
+    """
     params = dict(model.named_parameters())
-    unused = [n for n in params if n not in used]
+    unused = [n for n, p in params.items() if id(p) not in used]
     modules: list[str] = []
     for name in unused:
         parts = name.split(".")[:-1]

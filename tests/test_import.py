@@ -231,7 +231,15 @@ def test_a_dense_block_becomes_nested_concatenations(models: Any, tmp_path: Path
     assert rows["block1.layer3"].type == "parallel"
     assert rows["block1.layer3"].out_shape == (20, 16, 16)  # 8 + 3 × 4 channels
     assert rows["block2.layer2"].out_shape == (20, 8, 8)  # 10 + 2 × 5 channels
-    assert "merge: concat" in out.read_text(encoding="utf-8")
+    text = out.read_text(encoding="utf-8")
+    assert "merge: concat" in text
+    # the dense layers of a block differ only in their number: one block used with repeat (the
+    # second dense block grows by 5 channels, not 4, so it has a block of its own)
+    uses = [line.strip() for line in text.splitlines() if "use: " in line]
+    assert uses == [
+        "- {use: block1, name: block1.layer$i, repeat: 3, from: 1}",
+        "- {use: block2, name: block2.layer$i, repeat: 2, from: 1}",
+    ]
 
 
 def test_channels_last_layer_norm_linear_and_layer_scale(models: Any, tmp_path: Path) -> None:
@@ -247,6 +255,10 @@ def test_channels_last_layer_norm_linear_and_layer_scale(models: Any, tmp_path: 
     assert types["stage1.0.norm"] == types["stem.1"] == types["downsample.0"] == "layernorm"
     assert types["stage1.0.gamma"] == types["stage2.gamma"] == "layer_scale"
     assert types["head.1"] == "linear"  # after flatten: a plain fully connected layer
+    # the two blocks of stage1 are one block used twice; no block of a single plain layer
+    text = out.read_text(encoding="utf-8")
+    uses = [line.strip() for line in text.splitlines() if "use: " in line]
+    assert uses == ["- {use: block1, name: stage1.$i, repeat: 2}"]
 
 
 def test_unused_parameters_are_named_then_left_out_on_request(models: Any, tmp_path: Path) -> None:
@@ -292,3 +304,21 @@ def test_what_is_not_described_is_named(
     assert code == 1 and "Traceback" not in err
     for words in says:
         assert words in err, err
+
+
+def test_no_block_of_one_plain_layer() -> None:
+    """Ten ReLUs named features.0 to features.9 stay ten layers, not a one-layer block repeated."""
+    from convshare._import import _group
+
+    layers: list[dict[str, Any]] = [{"type": "relu", "name": f"features.{i}"} for i in range(10)]
+    assert _group(layers) == ({}, layers)
+    # two layers a number are a block: features.$i.conv and .relu, used with repeat
+    pairs: list[dict[str, Any]] = [
+        {"type": t, "name": f"features.{i}.{t}"} for i in range(3) for t in ("conv", "relu")
+    ]
+    blocks, out = _group(pairs)
+    assert out == [{"use": "block1", "name": "features.$i", "repeat": 3}]
+    assert blocks["block1"]["layers"] == [
+        {"type": "conv", "name": "$name.conv"},
+        {"type": "relu", "name": "$name.relu"},
+    ]
