@@ -21,6 +21,7 @@ def _load(name: str) -> ModuleType:
     spec = importlib.util.spec_from_file_location(f"site_hook_{name}", HOOKS / f"{name}.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # as MkDocs does (dataclasses look their module up there)
     spec.loader.exec_module(module)
     return module
 
@@ -77,6 +78,126 @@ def test_unbalanced_css_is_refused() -> None:
         except ValueError:
             continue
         raise AssertionError(f"{bad!r} accepted")
+
+
+def test_page_weight_examples() -> None:
+    """The examples in hooks/page_weight.py's docstrings (pytest collects doctests from the
+    package and the tests only)."""
+    import doctest
+
+    result = doctest.testmod(weight, optionflags=doctest.ELLIPSIS)
+    assert result.attempted >= 10
+    assert result.failed == 0
+
+
+# Material-like rules: each kept or dropped for the reason its comment gives.
+MAIN = (
+    '@charset "UTF-8";'
+    ":root{--md-a:1;--md-unread:2;--md-b:var(--md-c);--md-c:3;--md-js-only:4}"
+    "html{box-sizing:border-box}"  # an element on every page
+    "#top p,#gone p{k:1}"  # an id on the page, one nowhere
+    ".md-typeset .admonition{color:var(--md-a)}"  # classes in the HTML
+    ".md-typeset .md-tag{x:1}"  # a class nowhere: dropped
+    ".md-search-result__item{y:var(--md-b)}"  # a class only the script creates: kept
+    ".md-typeset .tabbed-set,.md-typeset .md-tag{z:2}"  # one selector of two kept
+    "@media screen{.md-tag{a:1}}"  # emptied: dropped with its @media
+    "@media print{.md-typeset kbd{b:1}.md-typeset p{c:1}}"  # kbd dropped, p kept
+    "[dir=rtl] .md-typeset p{d:1}"  # no page is right-to-left: dropped
+    ".md-typeset :is(.md-tag,.admonition)>p{e:1}"  # one alternative matches: kept
+    ".md-typeset :is(.md-tag,kbd){f:1}"  # none does: dropped
+    ".md-typeset p:not(.md-tag){g:1}"  # :not() needs nothing: kept
+    ".md-search-result__item{animation:spin 1s}"
+    "@keyframes spin{0%{o:0}}@keyframes pulse{0%{o:1}}"  # pulse only used by dropped rules
+    ".md-tag{animation:pulse 1s}"
+    ".md-tag--one{h:1}.md-version__list{i:1}"  # a template prefix: kept; a feature off: dropped
+    "/*# sourceMappingURL=main.min.css.map*/"
+)
+
+
+def test_main_css_keeps_what_pages_and_scripts_can_use() -> None:
+    names = weight.names_in_html(
+        '<html dir="ltr"><body id="top"><article class="md-typeset">'
+        '<div class="admonition"><p style="--md-js-only:0">x</p></div>'
+        '<div class="tabbed-set"></div></article></body></html>'
+    )
+    script = weight.names_in_script(
+        'a.className="md-search-result__item";b=`md-tag--${t}`;c="md-version__list"'
+    )
+    script.classes = {c for c in script.classes if not c.startswith("md-version")}
+    names.update(script)
+    out = weight.keep_used_rules(MAIN, names)
+    assert out == (
+        '@charset "UTF-8";'
+        ":root{--md-a:1;--md-b:var(--md-c);--md-c:3;--md-js-only:4}"
+        "html{box-sizing:border-box}"
+        "#top p{k:1}"
+        ".md-typeset .admonition{color:var(--md-a)}"
+        ".md-search-result__item{y:var(--md-b)}"
+        ".md-typeset .tabbed-set{z:2}"
+        "@media print{.md-typeset p{c:1}}"
+        ".md-typeset :is(.md-tag,.admonition)>p{e:1}"
+        ".md-typeset p:not(.md-tag){g:1}"
+        ".md-search-result__item{animation:spin 1s}"
+        "@keyframes spin{0%{o:0}}"
+        ".md-tag--one{h:1}"
+    )
+
+
+def test_features_off_follow_the_config() -> None:
+    config = {"theme": {"features": ["content.code.copy"]}, "plugins": {"search": None}}
+    assert weight.features_off(config) == {
+        "md-annotation",
+        "md-version",
+        "md-tag",
+        "md-tags",
+        "md-source",
+    }
+    config = {
+        "theme": {"features": ["content.code.annotate"]},
+        "plugins": {"tags": None},
+        "extra": {"version": {"provider": "mike"}},
+        "repo_url": "https://example.org/r",
+    }
+    assert weight.features_off(config) == set()
+
+
+def test_page_load_counts_what_the_browser_fetches(tmp_path: Path) -> None:
+    """Stylesheets, scripts, the icon, eager images; the maths font only on a page with maths;
+    not lazy images, links to other pages, or anything from another host."""
+    site = tmp_path / "site"
+    (site / "assets/fonts").mkdir(parents=True)
+    (site / "page").mkdir()
+    files = {
+        "assets/s.css": '@font-face{font-family:m;src:url("fonts/m.woff2")}' + "x" * 50,
+        "assets/fonts/m.woff2": "f" * 1000,
+        "assets/a.js": "j" * 300,
+        "assets/i.png": "i" * 70,
+        "assets/eager.svg": "e" * 11,
+        "assets/lazy.svg": "l" * 13,
+    }
+    for name, text in files.items():
+        (site / name).write_text(text)
+    head = (
+        '<link rel="stylesheet" href="../assets/s.css"><link rel="icon" href="../assets/i.png">'
+        '<link rel="next" href="../other/"><script defer src="../assets/a.js"></script>'
+        '<script src="https://elsewhere.example/x.js"></script>'
+        '<img src="../assets/eager.svg"><img src="../assets/lazy.svg" loading="lazy">'
+    )
+    plain = head + "<p>no maths</p>"
+    (site / "page/index.html").write_text(plain)
+    loads = weight.page_load(site / "page/index.html", site)
+    assert loads == {
+        "assets/s.css": len(files["assets/s.css"]),
+        "assets/i.png": 70,
+        "assets/a.js": 300,
+        "assets/eager.svg": 11,
+        "page/index.html": len(plain),
+    }
+    maths = head + "<math><mi>x</mi></math>"
+    (site / "page/index.html").write_text(maths)
+    loads = weight.page_load(site / "page/index.html", site)
+    assert loads["assets/fonts/m.woff2"] == 1000
+    assert weight.page_weights(site) == {"page/index.html": sum(loads.values())}
 
 
 LINK = '<link rel="stylesheet" href="../assets/_mkdocstrings.css">'
@@ -304,3 +425,21 @@ def test_display_maths_chains_are_lifted_out_of_paragraphs_whole() -> None:
     simple = maths.display_mathml("x")
     out = notebooks._lift_display_maths(f"<p>before {chain} middle {simple} after</p>")
     assert out == f"<p>before</p>\n{chain}\n<p>middle</p>\n{simple}\n<p>after</p>"
+
+
+def test_built_main_stylesheet_is_trimmed(built_site: Path) -> None:
+    """The shipped stylesheet lacks the rules of features the site does not use (tags, version
+    selector) and keeps those its scripts create (search results, the code copy button); its
+    source map is gone (it described the untrimmed file)."""
+    [main] = (built_site / "assets/stylesheets").glob("main.*.min.css")
+    css = main.read_text("utf-8")
+    assert ".md-tag" not in css and ".md-version__list" not in css
+    for used in (
+        ".md-search-result__item",
+        ".md-code__button",
+        ".md-typeset .admonition",
+        ".md-tooltip2",
+    ):
+        assert used in css, used
+    assert "sourceMappingURL" not in css
+    assert not main.with_name(main.name + ".map").exists()
