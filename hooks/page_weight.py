@@ -18,6 +18,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -423,6 +424,27 @@ def features_off(config: Any) -> set[str]:
     return off
 
 
+_PARSED: dict[tuple[Path, str], tuple[int, int, Names]] = {}
+
+
+def _names_of(path: Path, kind: str) -> Names:
+    """``names_in_html``/``names_in_script``/the custom properties of one file, parsed again
+    only when its size or modification time changed (``mkdocs serve`` rebuilds one page)."""
+    stat = path.stat()
+    known = _PARSED.get((path, kind))
+    if known and known[:2] == (stat.st_mtime_ns, stat.st_size):
+        return known[2]
+    text = path.read_text("utf-8", errors="replace")
+    if kind == "html":
+        names = names_in_html(text)
+    elif kind == "js":
+        names = names_in_script(text)
+    else:
+        names = Names(properties=set(_PROPERTY.findall(text)))
+    _PARSED[(path, kind)] = (stat.st_mtime_ns, stat.st_size, names)
+    return names
+
+
 def site_names(site_dir: Path, off: frozenset[str] | set[str] = frozenset()) -> Names:
     """The names every built page and every script of the site can put in a page; the custom
     properties the site's other stylesheets read. Classes of a script that start with a prefix
@@ -430,28 +452,42 @@ def site_names(site_dir: Path, off: frozenset[str] | set[str] = frozenset()) -> 
     names = Names()
     for sheet in site_dir.rglob("*.css"):
         if not sheet.name.startswith("main."):
-            names.properties.update(_PROPERTY.findall(sheet.read_text("utf-8", errors="replace")))
+            names.update(_names_of(sheet, "css"))
     for page in site_dir.rglob("*.html"):
-        names.update(names_in_html(page.read_text("utf-8", errors="replace")))
+        names.update(_names_of(page, "html"))
     assets = site_dir / "assets"
     for script in assets.rglob("*.js"):
         if "lunr" in script.relative_to(assets).parts:
             continue  # search languages' word splitters: they create no markup
-        found = names_in_script(script.read_text("utf-8", errors="replace"))
-        found.classes = {c for c in found.classes if not c.startswith(tuple(off))}
-        found.prefixes = {p for p in found.prefixes if not p.startswith(tuple(off))}
-        names.update(found)
+        found = _names_of(script, "js")
+        names.update(
+            Names(
+                classes={c for c in found.classes if not c.startswith(tuple(off))},
+                ids=found.ids,
+                elements=found.elements,
+                prefixes={p for p in found.prefixes if not p.startswith(tuple(off))},
+                properties=found.properties,
+            )
+        )
     return names
 
 
-def trim_main_css(site_dir: Path, names: Names | None = None) -> list[tuple[Path, int, int]]:
-    """Trim every ``assets/stylesheets/main.*.min.css`` of the site in place (its source map
-    goes: it describes the untrimmed file); return ``(file, bytes before, bytes after)``."""
+def trim_main_css(
+    site_dir: Path, names: Names | None = None, theme_dirs: Iterable[str | Path] = ()
+) -> list[tuple[Path, int, int]]:
+    """Write every ``assets/stylesheets/main.*.min.css`` of the site trimmed (its source map
+    goes: it describes the untrimmed file); return ``(file, bytes before, bytes after)``.
+
+    The rules come from the file of that name in the first of ``theme_dirs`` that has one (the
+    theme's untrimmed file: a ``mkdocs serve --dirty`` rebuild does not copy it again, and a
+    page it renders may use a rule the last trim left out), else from the site's copy."""
     done = []
     for path in sorted((site_dir / "assets" / "stylesheets").glob("main.*.min.css")):
         if names is None:
             names = site_names(site_dir)
-        before = path.read_text("utf-8")
+        relative = path.relative_to(site_dir)
+        sources = [Path(d) / relative for d in theme_dirs if (Path(d) / relative).is_file()]
+        before = (sources[0] if sources else path).read_text("utf-8")
         after = keep_used_rules(before, names)
         path.write_text(after, "utf-8")
         path.with_name(path.name + ".map").unlink(missing_ok=True)
@@ -516,7 +552,8 @@ def on_post_build(config: Any, **kwargs: Any) -> None:
     colours = palette_colours(config)
     if colours:
         trim_palette(site_dir, colours)
-    trim_main_css(site_dir, site_names(site_dir, features_off(config)))
+    theme_dirs = getattr(config["theme"], "dirs", [])
+    trim_main_css(site_dir, site_names(site_dir, features_off(config)), theme_dirs)
 
 
 # --- What a page weighs ---------------------------------------------------------------------

@@ -7,6 +7,7 @@ import base64
 import hashlib
 import importlib.util
 import json
+import os
 import re
 import sys
 from pathlib import Path
@@ -141,6 +142,29 @@ def test_main_css_keeps_what_pages_and_scripts_can_use() -> None:
         "@keyframes spin{0%{o:0}}"
         ".md-tag--one{h:1}"
     )
+
+
+def test_trim_reads_the_themes_file_again(tmp_path: Path) -> None:
+    """A second trim (a rebuild of one page under ``mkdocs serve --dirty``, which copies no
+    theme file again) starts from the theme's untrimmed file: a class the edited page now uses
+    gets its rule back."""
+    theme, site = tmp_path / "theme", tmp_path / "site"
+    for folder in (theme, site):
+        (folder / "assets/stylesheets").mkdir(parents=True)
+    full = "p{a:1}.md-tag{b:2}/*# sourceMappingURL=main.x.min.css.map*/"
+    (theme / "assets/stylesheets/main.x.min.css").write_text(full)
+    (site / "assets/stylesheets/main.x.min.css").write_text(full)
+    (site / "assets/stylesheets/main.x.min.css.map").write_text("{}")
+    page = site / "index.html"
+    page.write_text("<p>no tags</p>")
+    [(_, before, after)] = weight.trim_main_css(site, weight.site_names(site), [theme])
+    css = site / "assets/stylesheets/main.x.min.css"
+    assert (before, after, css.read_text()) == (len(full), 6, "p{a:1}")
+    assert not css.with_name("main.x.min.css.map").exists()
+    page.write_text('<p class="md-tag">a tag</p>')
+    os.utime(page, ns=(1, 1))  # another modification time, even on a coarse clock
+    weight.trim_main_css(site, weight.site_names(site), [theme])
+    assert css.read_text() == "p{a:1}.md-tag{b:2}"
 
 
 def test_features_off_follow_the_config() -> None:
