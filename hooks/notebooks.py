@@ -249,6 +249,8 @@ def _svg_as_file(match: re.Match[str], page_url: str, figures: dict[str, bytes])
 
 
 def on_config(config: Any, **kwargs: Any) -> Any:
+    # This build's figures only: a hook module now lives as long as its file is unchanged.
+    _figures.clear()
     if ".ipynb" not in mkdocs.utils.markdown_extensions:
         mkdocs.utils.markdown_extensions = (*mkdocs.utils.markdown_extensions, ".ipynb")
     return config
