@@ -475,7 +475,9 @@ class _Graph:
                 "every earlier output is not one)"
             )
         ranked = sorted(branches, key=lambda b: order.index(b[1]) if b[1] in order else 0)
-        name = f"{self.scope(join)}{self.base(join)}"
+        # named after the module that merges (a residual block, an inception module) when free
+        own = self.scope(join).rstrip(".")
+        name = own if own and own not in self.names else f"{self.scope(join)}{self.base(join)}"
         added = [b[0] for b in ranked if b[0]]
         if kind == "concat" and len(added) == 1 < len(ranked):
             # A dense layer: its input and its new channels, named after the layer's module.

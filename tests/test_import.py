@@ -255,6 +255,8 @@ def test_channels_last_layer_norm_linear_and_layer_scale(models: Any, tmp_path: 
     assert types["stage1.0.norm"] == types["stem.1"] == types["downsample.0"] == "layernorm"
     assert types["stage1.0.gamma"] == types["stage2.gamma"] == "layer_scale"
     assert types["head.1"] == "linear"  # after flatten: a plain fully connected layer
+    # a block's sum is named after the block's module, as hand-written specs name it
+    assert types["stage1.0"] == types["stage1.1"] == types["stage2"] == "residual"
     # the two blocks of stage1 are one block used twice; no block of a single plain layer
     text = out.read_text(encoding="utf-8")
     uses = [line.strip() for line in text.splitlines() if "use: " in line]
