@@ -57,7 +57,7 @@ from mkdocs.config.config_options import Hooks
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.theme import Theme
-from mkdocs_static_i18n import plugin as i18n_plugin
+from mkdocs_static_i18n import plugin as i18n_plugin  # type: ignore[import-untyped]
 
 #: MkDocs' warning at the start of every dirty build; strict mode would abort on it.
 DIRTY_WARNING = "A 'dirty' build is being performed"
@@ -66,8 +66,8 @@ Snapshot = dict[str, tuple[int, int]]
 
 
 def _state() -> Any:
-    """Kept in ``sys.modules``: the hook files are re-read (new modules) at every rebuild."""
-    state = sys.modules.get("_convshare_serve_state")
+    """Kept in ``sys.modules``: a hook file is read again (a new module) when it changes."""
+    state: Any = sys.modules.get("_convshare_serve_state")
     if state is None:
         state = types.ModuleType("_convshare_serve_state")
         state.active = False  # serving with --dirty
@@ -221,7 +221,7 @@ def _install() -> None:
         File.is_modified = _is_modified  # type: ignore[method-assign]
         Files.add_files_from_theme = _add_files_from_theme  # type: ignore[method-assign]
         i18n_plugin.build = _build_language
-        build_module._build_theme_template = _build_theme_template
+        build_module._build_theme_template = _build_theme_template  # type: ignore[assignment]
     build_log = logging.getLogger("mkdocs.commands.build")
     if not any(isinstance(f, _DropDirtyWarning) for f in build_log.filters):
         build_log.addFilter(_DropDirtyWarning())
