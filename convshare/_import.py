@@ -585,6 +585,10 @@ def _from_hooks(
         for h in handles:
             h.remove()
     used = {id(p) for _name, m, _i, _o in calls for p in m.parameters()}
+    # hooks see leaf modules only: a parameter that a container holds itself may well be used
+    used |= {
+        id(p) for m in model.modules() if list(m.children()) for p in m.parameters(recurse=False)
+    }
     layers: list[dict[str, object]] = []
     previous: tuple[int, ...] = (1, *shape)
     seen: set[str] = set()

@@ -137,6 +137,26 @@ class Sideways(nn.Module):
         return self.conv(x).permute(0, 2, 1, 3)
 
 
+class Untraceable(nn.Module):
+    # a branch on the input's shape: torch.fx cannot trace it, forward hooks record it
+
+    def __init__(self, held: bool = False) -> None:
+        super().__init__()
+        self.conv = nn.Conv2d(3, 4, 3)
+        self.spare = None if held else nn.Linear(4, 4)
+        self.scale = nn.Parameter(torch.ones(4, 1, 1)) if held else None
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        x = self.conv(x)
+        if x.shape[0] > 0 and self.scale is not None:
+            x = x * self.scale
+        return x
+
+
+def untraceable_held() -> Untraceable:
+    return Untraceable(held=True)
+
+
 class Scaled(nn.Module):
     def __init__(self) -> None:
         super().__init__()
@@ -296,6 +316,11 @@ def test_unused_parameters_are_named_then_left_out_on_request(models: Any, tmp_p
             "Scaled",
             ["multiplied by scale (shape (1,))", "per-channel parameter of shape (C, 1, 1)"],
         ),
+        # recorded by forward hooks (4 × 27 + 4 = 112 conv, 4 × 4 + 4 = 20 spare): the module
+        # never called is named
+        ("Untraceable", ["never uses the parameters of spare: 20 of the model's 132"]),
+        # a parameter the model holds itself is used (hooks cannot tell), but no layer says so
+        ("untraceable_held", ["the spec counts 112 parameters but the model has 116"]),
     ],
 )
 def test_what_is_not_described_is_named(
