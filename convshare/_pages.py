@@ -132,13 +132,19 @@ def listing_html(text: str, summary: str) -> str:
 _FENCE = re.compile(r"^[ \t]*(?P<fence>`{3,}|~{3,})")
 
 
-def page_language(src_uri: str, default: str = "zh") -> str:
-    """A page's language from its file name: ``"en"`` for ``*.en.md``, else the default.
+_ENGLISH_PAGE = re.compile(r"\.en\.[A-Za-z0-9]+$")
 
-    >>> page_language("a/b.en.md"), page_language("index.md")
-    ('en', 'zh')
+
+def page_language(src_uri: str, default: str = "zh") -> str:
+    """A page's language from its file name: ``"en"`` for ``*.en.md`` (or a notebook's
+    ``*.en.ipynb``), else the default.
+
+    >>> page_language("a/b.en.md"), page_language("index.md"), page_language("n/s.en.ipynb")
+    ('en', 'zh', 'en')
+    >>> page_language("a/open.md"), page_language("a/b.en/c.md")
+    ('zh', 'zh')
     """
-    return "en" if src_uri.endswith(".en.md") else default
+    return "en" if _ENGLISH_PAGE.search(src_uri) else default
 
 
 def map_outside_fences(markdown: str, change: Callable[[str], str]) -> str:

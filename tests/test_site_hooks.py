@@ -339,3 +339,20 @@ def test_a11y_names_search_dialog_and_section_navigation() -> None:
     assert '<nav class="md-nav" data-md-level="1" aria-label="Architectures &amp; more"' in out
     assert "aria-labelledby" not in out
     assert 'aria-label="搜索"' in a11y.repair(page.replace('lang="en"', 'lang="zh"'))
+
+
+@pytest.mark.parametrize(
+    ("src", "name"),
+    [
+        ("article.md", "搜索"),
+        ("article.en.md", "Search"),
+        ("notebooks/sharing.ipynb", "搜索"),
+        ("notebooks/sharing.en.ipynb", "Search"),  # a notebook page is English by its name too
+    ],
+)
+def test_search_dialog_is_named_in_the_page_language(src: str, name: str) -> None:
+    """on_post_page names the search dialog from the page's file name (convshare.page_language)."""
+    a11y = _load("a11y")
+    page = SimpleNamespace(file=SimpleNamespace(src_uri=src))
+    html = '<html lang="zh"><div class="md-search" data-md-component="search" role="dialog">'
+    assert f'role="dialog" aria-label="{name}">' in a11y.on_post_page(html, page=page)
