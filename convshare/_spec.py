@@ -203,6 +203,9 @@ class _FastSpecLoader(_SpecLoader):
         self._events.dispose()
 
 
+#: libyaml's own refusal of deep nesting (its problem text), read as ``yaml_too_deep``.
+_LIBYAML_TOO_DEEP = ("exceeded maximum nesting depth",)
+
 _LOADER: type[_SpecLoader] = _FastSpecLoader if _CParser is not None else _SpecLoader
 
 
@@ -226,6 +229,12 @@ def _read_yaml(path: Path, file: str) -> object:
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None) or getattr(e, "context_mark", None)
         problem = getattr(e, "problem", None) or type(e).__name__
+        if problem in _LIBYAML_TOO_DEEP:
+            # libyaml's parser looks ahead and stops deep nesting (at 1,000 levels) before the
+            # loader's own limit is reached: the same refusal, in the same words.
+            raise SpecError(
+                "yaml_too_deep", file=file, layer=_line(mark), limit=LIMITS["yaml_depth"]
+            ) from e
         raise SpecError("yaml_invalid", file=file, layer=_line(mark), problem=problem) from e
     except RecursionError as e:  # pragma: no cover - the depth limit comes first
         raise SpecError("yaml_too_deep", file=file, limit=LIMITS["yaml_depth"]) from e
