@@ -355,10 +355,13 @@ def layers_html(result: NetworkResult, lang: str = "en", *, label: str = "") -> 
     >>> net = check_spec(parse_spec({"name": "t", "input": [1, 8, 8],
     ...     "blocks": {"c": {"args": ["name"], "layers": [
     ...         {"type": "conv", "name": "$name.conv", "out_channels": 2, "kernel_size": 1}]}},
-    ...     "layers": [{"use": "c", "name": "s$i", "repeat": 2}]}))
+    ...     "layers": [{"use": "c", "name": "s$i", "repeat": 2},
+    ...                {"type": "conv", "name": "top", "out_channels": 1, "kernel_size": 1}]}))
     >>> table = layers_html(net, "en")
     >>> table.count("<tr>"), "<summary>s0–1</summary>" in table, "<td>conv<td>" in table
-    (4, True, True)
+    (5, True, True)
+    >>> "<tr><tr>" in table, "</tr><tr>" in table, "<tbody><tr><td>top<td>" in table
+    (False, False, True)
     >>> "<td>c (block) ×2<td>" in table, "<td>s1.conv<td>" in table
     (True, True)
     """
@@ -388,7 +391,7 @@ def layers_html(result: NetworkResult, lang: str = "en", *, label: str = "") -> 
                     cells = _cells(
                         e(row.name), _kind(row, lang), row.in_shape, row, counts(row), lang
                     )
-                    plain.append(f"<tr>{cells}</tr>")
+                    plain.append(cells)
             continue
         flush()
         summary = f"<details><summary>{e(group.label)}</summary></details>"
