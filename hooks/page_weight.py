@@ -31,6 +31,8 @@ __all__ = [
     "drop_indentation",
     "keep_palette",
     "keep_used_rules",
+    "lighten_own_css",
+    "minify_css",
     "mkdocstrings_css_only_for_api",
     "names_in_html",
     "names_in_script",
@@ -510,27 +512,62 @@ def mkdocstrings_css_only_for_api(output: str) -> str:
 
 
 _KEEP_WHITESPACE = re.compile(r"<(pre|textarea|script|style|code)\b.*?</\1\s*>", re.DOTALL)
-_INDENT = re.compile(r"\n[ \t]+")
+_BLANK = re.compile(r"[ \t]*\n[ \t\r\n]*")
 
 
 def drop_indentation(html: str) -> str:
-    r"""``html`` without the spaces that indent its lines, except inside ``<pre>``,
-    ``<textarea>``, ``<script>``, ``<style>`` and ``<code>`` (the theme's inline code keeps
-    its spaces: ``white-space: pre-wrap``). Elsewhere a line break followed by spaces shows as
-    one space, like the line break alone. (Material's templates indent every line: 5 to 15 KB
-    a page.)
+    r"""``html`` with every run of white space that holds a line break written as the line break
+    alone (indentation, blank lines), except inside ``<pre>``, ``<textarea>``, ``<script>``,
+    ``<style>`` and ``<code>`` (the theme's inline code keeps its spaces: ``white-space:
+    pre-wrap``): outside them, such a run shows as one space, like the line break alone.
+    (Material's templates indent every line, mkdocstrings leaves blank lines: 5 to 20 KB a page.)
 
-    >>> drop_indentation("<ul>\n  <li>a\n    b</li>\n</ul>\n<pre>\n  x</pre> <code>\n y</code>")
-    '<ul>\n<li>a\nb</li>\n</ul>\n<pre>\n  x</pre> <code>\n y</code>'
+    >>> drop_indentation("<ul>\n  <li>a\n    b</li>\n\n \n</ul>\n<pre>\n  x</pre><code>\n y</code>")
+    '<ul>\n<li>a\nb</li>\n</ul>\n<pre>\n  x</pre><code>\n y</code>'
     """
     out: list[str] = []
     start = 0
     for match in _KEEP_WHITESPACE.finditer(html):
-        out.append(_INDENT.sub("\n", html[start : match.start()]))
+        out.append(_BLANK.sub("\n", html[start : match.start()]))
         out.append(match.group(0))
         start = match.end()
-    out.append(_INDENT.sub("\n", html[start:]))
+    out.append(_BLANK.sub("\n", html[start:]))
     return "".join(out)
+
+
+_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
+_SPACE_AROUND = re.compile(r"\s*([{};,>])\s*")
+
+
+def minify_css(css: str) -> str:
+    """``css`` without comments and without the white space that means nothing: runs become one
+    space; none around ``{ } ; , >`` or after a declaration's colon. (Spaces around ``+``, ``-``
+    and before ``:`` stay: in ``calc()`` and selectors they mean something.) Strings must hold
+    no ``/*`` (the site's stylesheets have none).
+
+    >>> minify_css("/* a */\\n.x  > p,\\n.y :is(a) {\\n  margin: calc(1em + 2px) ;\\n}\\n")
+    '.x>p,.y :is(a){margin:calc(1em + 2px)}'
+    """
+    css = _COMMENT.sub("", css)
+    css = re.sub(r"\s+", " ", css)
+    css = _SPACE_AROUND.sub(r"\1", css)
+    css = re.sub(r"(?<=[{;])([\w-]+):\s+", r"\1:", css)
+    return css.replace(";}", "}").strip()
+
+
+def lighten_own_css(site_dir: Path, names: Names) -> None:
+    """Minify the site's own stylesheets (every ``.css`` but the theme's, already minified, in
+    ``assets/stylesheets/``), and drop the rules of mkdocstrings' ``_mkdocstrings.css`` that no
+    page can use (``keep_used_rules``; mkdocstrings writes it again whenever it renders the API
+    page, so a trim never starts from a trimmed copy that lacks a rule the page now needs)."""
+    theme = site_dir / "assets" / "stylesheets"
+    for path in sorted(site_dir.rglob("*.css")):
+        if path.is_relative_to(theme):
+            continue
+        css = minify_css(path.read_text("utf-8"))
+        if path.name == "_mkdocstrings.css":
+            css = keep_used_rules(css, names)
+        path.write_text(css, "utf-8")
 
 
 @event_priority(-100)  # after the other hooks: some of them read the page's markup
@@ -553,7 +590,9 @@ def on_post_build(config: Any, **kwargs: Any) -> None:
     if colours:
         trim_palette(site_dir, colours)
     theme_dirs = getattr(config["theme"], "dirs", [])
-    trim_main_css(site_dir, site_names(site_dir, features_off(config)), theme_dirs)
+    names = site_names(site_dir, features_off(config))
+    trim_main_css(site_dir, names, theme_dirs)
+    lighten_own_css(site_dir, names)
 
 
 # --- What a page weighs ---------------------------------------------------------------------

@@ -467,3 +467,12 @@ def test_built_main_stylesheet_is_trimmed(built_site: Path) -> None:
         assert used in css, used
     assert "sourceMappingURL" not in css
     assert not main.with_name(main.name + ".map").exists()
+
+
+def test_built_pages_are_within_the_budget(built_site: Path) -> None:
+    """Every page, HTML and everything it loads, is at most 400,000 bytes (project issue 14):
+    counted by hooks/page_weight.py from the built files, uncompressed."""
+    over = {
+        page: size for page, size in weight.page_weights(built_site).items() if size > weight.BUDGET
+    }
+    assert over == {}, "over 400,000 bytes: " + ", ".join(f"{p} {s:,}" for p, s in over.items())

@@ -1,8 +1,9 @@
 """Material's trimmed stylesheet (hooks/page_weight.py) styles every page exactly as the full one.
 
-The built site ships Material's ``main.*.min.css`` without the rules that no page can use. Each
-page below is opened twice in Debian's Chromium: once as built, once with the stylesheet's
-request answered by the untrimmed file of the installed Material. The computed style of every
+The built site ships Material's ``main.*.min.css`` without the rules that no page can use, and
+its own stylesheets minified. Each page below is opened twice in Debian's Chromium: once as
+built, once with the stylesheets' requests answered by the untrimmed file of the installed
+Material and by the site's stylesheets as written in docs/. The computed style of every
 element, and of its ``::before`` and ``::after``, must be the same in both, property by property
 (the list below: what Material's rules set). Pages are seen in light and dark schemes, at a
 laptop's and a phone's width, and with the search dialog open on its results in both languages,
@@ -14,11 +15,13 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import material
 import pytest
 
 STYLESHEETS = Path(material.__file__).resolve().parent / "templates" / "assets" / "stylesheets"
+DOCS = Path(__file__).resolve().parent.parent.parent / "docs"
 WAIT_MS = 60_000  # bounded: a search that never answers fails instead of hanging
 
 # Chinese and English pages that between them show every kind of Material component the site
@@ -88,9 +91,18 @@ _STYLES_JS = """
 """
 
 
+def _own_stylesheet(url: str, site_path: str) -> bool:
+    path = urlsplit(url).path
+    return path.endswith(".css") and (DOCS / path.removeprefix(site_path).lstrip("/")).is_file()
+
+
 def _styles(
-    browser: Any, url: str, full_css: bool, dark: bool, width: int, search: str | None
+    browser: Any, server: str, path: str, full_css: bool, dark: bool, width: int, search: str | None
 ) -> list[Any]:
+    """Computed styles on ``server + path``; with ``full_css``, Material's stylesheet untrimmed
+    and the site's own stylesheets as written in docs/ (not minified)."""
+    url = server + path
+    site_path = urlsplit(server).path
     context = browser.new_context(
         viewport={"width": width, "height": 900},
         color_scheme="dark" if dark else "light",
@@ -104,6 +116,13 @@ def _styles(
             route.fulfill(path=str(STYLESHEETS / name), content_type="text/css")
 
         page.route("**/assets/stylesheets/main.*.min.css", original)
+
+        def source(route: Any) -> None:  # the site's own stylesheet as written, not minified
+            path = urlsplit(route.request.url).path
+            name = path.removeprefix(site_path).lstrip("/")
+            route.fulfill(path=str(DOCS / name), content_type="text/css")
+
+        page.route(lambda url: _own_stylesheet(url, site_path), source)
     try:
         page.goto(url, wait_until="load")
         page.wait_for_load_state("networkidle")
@@ -150,9 +169,8 @@ VIEWS += [
 def test_trimmed_stylesheet_styles_pages_as_the_full_one(
     browser: Any, site_server: str, path: str, dark: bool, width: int
 ) -> None:
-    url = site_server + path
-    trimmed = _styles(browser, url, False, dark, width, None)
-    full = _styles(browser, url, True, dark, width, None)
+    trimmed = _styles(browser, site_server, path, False, dark, width, None)
+    full = _styles(browser, site_server, path, True, dark, width, None)
     assert len(trimmed) > 100, "the page was not styled"
     differences = _differences(trimmed, full)
     assert differences == [], f"{len(differences)} differences:\n" + "\n".join(differences[:30])
@@ -163,9 +181,8 @@ def test_trimmed_stylesheet_styles_pages_as_the_full_one(
 def test_trimmed_stylesheet_styles_search_results(
     browser: Any, site_server: str, path: str, query: str, dark: bool
 ) -> None:
-    url = site_server + path
-    trimmed = _styles(browser, url, False, dark, 1280, query)
-    full = _styles(browser, url, True, dark, 1280, query)
+    trimmed = _styles(browser, site_server, path, False, dark, 1280, query)
+    full = _styles(browser, site_server, path, True, dark, 1280, query)
     differences = _differences(trimmed, full)
     assert differences == [], f"{len(differences)} differences:\n" + "\n".join(differences[:30])
 
