@@ -134,10 +134,6 @@ def _styles(
                 state="attached", timeout=WAIT_MS
             )
             page.wait_for_load_state("networkidle")
-        elif page.locator(".md-clipboard").count():
-            # The copy button of the first code block, hovered: its tooltip is shown.
-            page.locator(".md-clipboard").first.scroll_into_view_if_needed()
-            page.locator(".md-clipboard").first.hover()
         result: list[Any] = page.evaluate(_STYLES_JS, PROPERTIES)
         return result
     finally:
