@@ -61,10 +61,13 @@ PALETTE = (
     "[data-md-color-primary=indigo],[data-md-color-primary=teal]{--a:2}"
     "@media screen{[data-md-color-accent=red] .x{--b:1}}"
     "[data-md-color-scheme=slate][data-md-color-primary=indigo] .y{--c:3}"
+    # Material 9.8's palette.css (assets/stylesheets/palette.*.min.css), verbatim:
+    "[data-md-color-switching] *,[data-md-color-switching] :after,[data-md-color-switching] "
+    ":before{transition-duration:0s!important}"
 )
 
 
-def test_palette_keeps_only_the_sites_colours() -> None:
+def test_palette_keeps_only_the_sites_colours_and_no_switching_rule() -> None:
     assert weight.keep_palette(PALETTE, {"indigo"}) == (
         "@media screen{[data-md-color-scheme=slate]{color-scheme:dark}}"
         "[data-md-color-primary=indigo]{--a:2}"

@@ -3,13 +3,37 @@
 
    A table wider than the text column scrolls sideways inside Material's wrapper, which a
    keyboard cannot reach: make each such wrapper a focusable region with its own label
-   (WCAG 2.1.1; axe's scrollable-region-focusable and landmark-unique). */
+   (WCAG 2.1.1; axe's scrollable-region-focusable and landmark-unique).
+
+   Widths are read in a ResizeObserver's callback, which the browser calls after it has laid
+   the page out anyway: reading them never forces an extra layout of the whole page while it
+   loads. The observer also fires when a wrapper or its table changes size: the window resized,
+   a content tab or a details block revealed a table that was hidden, a font arrived. */
 (function () {
   "use strict";
   var zh = document.documentElement.lang.indexOf("zh") === 0;
+  var numbers = new Map();
   function label(n) {
     return zh ? "表格 " + n + "（可横向滚动）" : "Table " + n + " (scrolls sideways)";
   }
+  function update(wrap) {
+    var wide = wrap.scrollWidth > wrap.clientWidth + 1;
+    if (wide) {
+      wrap.tabIndex = 0;
+      wrap.setAttribute("role", "region");
+      wrap.setAttribute("aria-label", label(numbers.get(wrap)));
+    } else if (wrap.getAttribute("role") === "region") {
+      wrap.removeAttribute("tabindex");
+      wrap.removeAttribute("role");
+      wrap.removeAttribute("aria-label");
+    }
+  }
+  var observer = new ResizeObserver(function (entries) {
+    entries.forEach(function (entry) {
+      var wrap = entry.target.closest(".md-typeset__scrollwrap");
+      if (wrap) update(wrap);
+    });
+  });
   function mark() {
     /* Material adds a <nav> with the copy button to every code block: each such landmark
        needs a name of its own (axe's landmark-unique). */
@@ -17,25 +41,16 @@
       nav.setAttribute("aria-label", zh ? "代码块 " + (i + 1) + " 的操作" : "Code block " + (i + 1) + " actions");
     });
     document.querySelectorAll(".md-typeset__scrollwrap").forEach(function (wrap, i) {
-      var wide = wrap.scrollWidth > wrap.clientWidth + 1;
-      if (wide) {
-        wrap.tabIndex = 0;
-        wrap.setAttribute("role", "region");
-        wrap.setAttribute("aria-label", label(i + 1));
-      } else if (wrap.getAttribute("role") === "region") {
-        wrap.removeAttribute("tabindex");
-        wrap.removeAttribute("role");
-        wrap.removeAttribute("aria-label");
-      }
+      numbers.set(wrap, i + 1);
+      observer.observe(wrap);
+      var table = wrap.querySelector("table");
+      if (table) observer.observe(table);
     });
   }
   if (typeof document$ !== "undefined") {
+    /* A frame later: Material's own subscribers wrap the tables first. */
     document$.subscribe(function () { window.requestAnimationFrame(mark); });
   } else {
     window.addEventListener("load", mark);
   }
-  window.addEventListener("resize", mark);
-  /* Content tabs and details blocks reveal tables that were hidden (zero width) before. */
-  document.addEventListener("change", function () { window.requestAnimationFrame(mark); });
-  document.addEventListener("toggle", function () { window.requestAnimationFrame(mark); }, true);
 })();

@@ -34,9 +34,12 @@ MIN_SVG_TEXT_PX = 11
 READER_PATH = {"", "article/", "fact-check/", "formulas/", "calculator/", "glossary/"}
 ARCHITECTURES = "architectures/"
 
-# Shows every content tab and folded block, so that their contents are laid out and measured.
+# Shows every content tab and folded block, and lays out every display equation (off screen,
+# site.css lets the browser skip them until the reader scrolls near), so that their contents are
+# measured and appear in the full-page screenshots.
 _SHOW_ALL_CSS = """
 .tabbed-set > .tabbed-content > .tabbed-block { display: block !important; }
+.maths--display { content-visibility: visible !important; }
 """
 
 _MEASURE_JS = """
@@ -167,8 +170,12 @@ def layout(browser: Any, site_server: str, visit: Any) -> Iterator[Callable[[Any
             page.add_style_tag(content=_SHOW_ALL_CSS)
             page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
             page.evaluate("document.fonts.ready.then(() => true)")
-            # site.js labels the wide tables' wrappers after a frame and on toggle events.
-            page.evaluate("new Promise(r => requestAnimationFrame(() => setTimeout(r, 50)))")
+            # site.js labels the wide tables' wrappers from a ResizeObserver, which reports
+            # after the next layout: wait two frames.
+            page.evaluate(
+                "new Promise(r => requestAnimationFrame(() => requestAnimationFrame("
+                "() => setTimeout(r, 50))))"
+            )
             found = page.evaluate(_MEASURE_JS, _per_layer_scrolls(site_page.path))
             target = _screenshot(site_page, width)
             target.parent.mkdir(parents=True, exist_ok=True)

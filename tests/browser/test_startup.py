@@ -1,0 +1,122 @@
+"""What a page costs the browser while it starts, with the pinned Material.
+
+Traces of the article page on a throttled phone profile (Lighthouse's "total blocking time") showed
+the whole page restyled several times by Material's script alone: when it turned ``no-js`` into
+``js`` on ``<html>`` (and its focus-visible polyfill added ``js-focus-visible``), and each time its
+palette code set and removed ``data-md-color-switching`` on ``<body>``, which the palette
+stylesheet's ``[data-md-color-switching] *`` rule watches. The site now sets the ``<html>`` classes
+in ``<head>`` (overrides/main.html) and drops that rule (hooks/page_weight.py). These tests fail
+when a Material upgrade changes either behaviour, so that the fix is revisited rather than
+silently lost; and they check that display equations, which the browser may skip laying out
+while they are off screen (site.css), are drawn once the reader reaches them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+PAGES = ["/article/", "/en/article/", "/architectures/densenet-121/"]
+
+# Records, from before the page's first script, every change to <html>'s attributes that
+# actually changes a value, and whether <body> existed yet (it does not while <head> is parsed).
+_RECORD_HTML = """
+window.__htmlChanges = [];
+new MutationObserver((records) => {
+  for (const r of records) {
+    const now = r.target.getAttribute(r.attributeName);
+    if (now !== r.oldValue) {
+      window.__htmlChanges.push({name: r.attributeName, old: r.oldValue, now: now,
+                                 body: document.body !== null});
+    }
+  }
+}).observe(document.documentElement, {attributes: true, attributeOldValue: true});
+"""
+
+_SWITCHING_RULES = """
+() => {
+  const found = [];
+  const walk = (rules) => {
+    for (const rule of rules) {
+      if (rule.selectorText && rule.selectorText.includes('data-md-color-switching')) {
+        found.push(rule.selectorText);
+      }
+      if (rule.cssRules) walk(rule.cssRules);
+    }
+  };
+  for (const sheet of document.styleSheets) walk(sheet.cssRules);
+  return found;
+}
+"""
+
+
+def _loaded(browser: Any, url: str, init: str = "") -> tuple[Any, Any]:
+    context = browser.new_context(viewport={"width": 390, "height": 800})
+    page = context.new_page()
+    if init:
+        page.add_init_script(init)
+    page.goto(url, wait_until="load")
+    page.wait_for_load_state("networkidle")  # Material's start-up is over
+    return context, page
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_html_classes_are_final_before_the_body_is_styled(
+    browser: Any, site_server: str, path: str
+) -> None:
+    """<html> gets Material's classes while <head> is parsed, and Material's start-up then
+    changes none of its attributes (each such change restyled the whole page)."""
+    context, page = _loaded(browser, site_server + path, _RECORD_HTML)
+    try:
+        changes = page.evaluate("window.__htmlChanges")
+        final = page.evaluate("document.documentElement.className")
+    finally:
+        context.close()
+    late = [c for c in changes if c["body"]]
+    assert not late, f"{path}: <html> attributes changed after <head>: {late}"
+    assert final.split() == ["js", "js-focus-visible"], (
+        f"{path}: <html class={final!r}>; Material's script now sets other classes than the "
+        "ones overrides/main.html sets in advance"
+    )
+
+
+def test_no_rule_watches_the_palette_switch(browser: Any, site_server: str) -> None:
+    """No stylesheet of the page has a rule on data-md-color-switching, which Material's script
+    sets and removes on <body> at every load."""
+    context, page = _loaded(browser, site_server + "/article/")
+    try:
+        found = page.evaluate(_SWITCHING_RULES)
+        sheets = page.evaluate("document.styleSheets.length")
+    finally:
+        context.close()
+    assert sheets >= 3, "the page's stylesheets did not load"
+    assert not found, f"rules that restyle the whole page at every load: {found}"
+
+
+@pytest.mark.parametrize("path", ["/article/", "/en/formulas/"])
+def test_off_screen_equations_are_drawn_when_reached(
+    browser: Any, site_server: str, path: str
+) -> None:
+    """The last display equation of a long page is skipped while far off screen, and laid out
+    with its real size once scrolled into view."""
+    context, page = _loaded(browser, site_server + path)
+    try:
+        # The last one shown to a reader who scrolls (not one in a closed tab or block).
+        shown = page.evaluate(
+            "[...document.querySelectorAll('.maths--display')]"
+            ".filter(e => e.checkVisibility()).length"
+        )
+        assert shown >= 3, f"{path}: {shown} display equations"
+        last = page.locator(".maths--display").filter(visible=True).last
+        maths = last.locator("math").first  # skipped: the block's contents, not the block
+        skipped = maths.evaluate("e => !e.checkVisibility({contentVisibilityAuto: true})")
+        last.scroll_into_view_if_needed()
+        page.evaluate("new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+        drawn = maths.evaluate("e => e.checkVisibility({contentVisibilityAuto: true})")
+        width = maths.evaluate("m => m.getBoundingClientRect().width")
+    finally:
+        context.close()
+    assert skipped, f"{path}: the last display equation was laid out before it was reached"
+    assert drawn, f"{path}: the last display equation is still skipped in view"
+    assert width > 20, f"{path}: the last display equation is {width} px wide in view"
