@@ -49,7 +49,7 @@ _MEASURE_JS = """
   const short = (el) => (el.textContent || '').replace(/\\s+/g, ' ').trim().slice(0, 60);
   const visible = (el) => el.checkVisibility();
   const result = {column: width, wideTables: [], unlabelledWide: [], wideMaths: [],
-                  smallSvgText: [], tofu: []};
+                  smallSvgText: [], narrowCjk: [], tofu: []};
   for (const table of document.querySelectorAll('article table')) {
     if (!visible(table)) continue;
     const w = table.getBoundingClientRect().width;
@@ -78,6 +78,18 @@ _MEASURE_JS = """
     if (!visible(text) || !text.textContent.trim()) continue;
     const px = parseFloat(getComputedStyle(text).fontSize) * text.getScreenCTM().a;
     if (px < MIN_PX) result.smallSvgText.push(`${px.toFixed(1)} px: ${short(text)}`);
+  }
+  // A table cell of Chinese text squeezed so narrow that it stands a few characters a line
+  // (普通卷/积, 不/共/享): content box narrower than four characters (3.5 em) for five or more
+  // CJK characters.
+  for (const cell of document.querySelectorAll('article td, article th')) {
+    if (!visible(cell)) continue;
+    const cjk = (cell.textContent.match(/[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]/g) || []).length;
+    if (cjk < 5) continue;
+    const style = getComputedStyle(cell);
+    const inner = cell.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+    const em = parseFloat(style.fontSize);
+    if (inner < 3.5 * em) result.narrowCjk.push(`${(inner / em).toFixed(1)} em: ${short(cell)}`);
   }
   // Tofu: a character drawn exactly like an unassigned code point in the same font stack
   // is drawn as the missing-glyph box.
@@ -123,6 +135,7 @@ class Layout:
     unlabelled_wide: list[str]
     wide_maths: list[str]
     small_svg_text: list[str]
+    narrow_cjk: list[str]
     tofu: list[str]
 
 
@@ -188,6 +201,7 @@ def layout(browser: Any, site_server: str, visit: Any) -> Iterator[Callable[[Any
             unlabelled_wide=found["unlabelledWide"],
             wide_maths=found["wideMaths"],
             small_svg_text=found["smallSvgText"],
+            narrow_cjk=found["narrowCjk"],
             tofu=found["tofu"],
         )
         records[key] = record
@@ -235,6 +249,16 @@ def test_display_maths_fits_a_phone(site_page: Any, layout: Any) -> None:
     assert not record.wide_maths, (
         f"{site_page.path}: display maths wider than the column at 390 px:\n  "
         + _listing(record.wide_maths)
+    )
+
+
+def test_chinese_table_cells_not_broken_character_by_character(site_page: Any, layout: Any) -> None:
+    """At 390 px, no table cell of five or more Chinese characters is squeezed to three
+    characters a line or fewer (普通卷 / 积, or 不 / 共 / 享 one character a line)."""
+    record = layout(site_page, 390)
+    assert not record.narrow_cjk, (
+        f"{site_page.path}: table cells a few characters wide at 390 px:\n  "
+        + _listing(record.narrow_cjk)
     )
 
 
