@@ -12,6 +12,7 @@ why) is computed here, so the page's prose never types a measured number.
 from __future__ import annotations
 
 import json
+import statistics
 from pathlib import Path
 from typing import Any
 
@@ -93,6 +94,9 @@ _T: dict[str, dict[str, str]] = {
         "lh_settings": "Lighthouse 默认设置：模拟手机、模拟慢速 4G 网络和 4 倍 CPU 降速；"
         "每个页面测 {runs} 次，取中位数。FCP：首次内容绘制；LCP：最大内容绘制；"
         "TBT：总阻塞时间。",
+        "lh_speed": "模拟手机的速度取决于本机：Lighthouse 每次测量前给本机测一个速度指数"
+        "（benchmarkIndex，越高越快），本次在 {low} 到 {high} 之间（中位数 {mid}）。"
+        "指数低时页面的阻塞时间按比例变长，得分随之降低。",
         "kind_names": "home=首页;article=文章精读;calculator=计算器;notebook=笔记本;"
         "architecture=网络结构",
         "and": "、",
@@ -187,6 +191,10 @@ _T: dict[str, dict[str, str]] = {
         "lh_settings": "Lighthouse defaults: an emulated phone, simulated slow 4G and a 4x "
         "CPU slowdown; the median of {runs} run(s) per page. FCP: first contentful "
         "paint; LCP: largest contentful paint; TBT: total blocking time.",
+        "lh_speed": "The simulated phone is only as fast as the machine: before each run "
+        "Lighthouse measures the machine's speed (its benchmark index; higher is faster), "
+        "which ranged from {low} to {high} in these runs (median {mid}). A lower index "
+        "lengthens the blocking time in proportion and lowers the score.",
         "kind_names": "home=Home;article=The article;calculator=Calculator;notebook=Notebook;"
         "architecture=Architecture",
         "and": ", ",
@@ -542,6 +550,15 @@ def _lighthouse(lang: str, data: dict[str, Any], key: str, verdict: bool) -> str
     if not verdict:
         return table
     out = [t["lh_settings"].format(runs=lh["runs"]), table]
+    speeds = [x for p in lh["pages"].values() for x in p.get("benchmark_index", [])]
+    if speeds:
+        out.append(
+            t["lh_speed"].format(
+                low=f"{round(min(speeds)):,}",
+                high=f"{round(max(speeds)):,}",
+                mid=f"{round(statistics.median(speeds)):,}",
+            )
+        )
     worst = min(min(p["performance"], p["accessibility"]) for p in lh["pages"].values())
     by = str(round(target - worst, 2))
     out.append(_verdict(lang, not why, t["lh_target"].format(t=target), by))
