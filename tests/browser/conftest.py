@@ -289,9 +289,11 @@ def visit(
             record.axe_excused = axe["excused"]
             record.screenshot = screenshot_path(site_page.path, site_page.lang)
             record.screenshot.parent.mkdir(parents=True, exist_ok=True)
-            # Off-screen display equations are laid out only when the reader scrolls near
-            # (site.css): lay them all out for the full-page screenshot.
-            page.add_style_tag(content=".maths--display{content-visibility:visible!important}")
+            # Off-screen display equations and per-layer tables are laid out only when the
+            # reader scrolls near (the site's stylesheets): lay them all out for the screenshot.
+            page.add_style_tag(
+                content=".maths--display,.cs-layers{content-visibility:visible!important}"
+            )
             page.screenshot(path=str(record.screenshot), full_page=True)
             # Requests the page makes after "load" (the search index, its language scripts)
             # are recorded too: close only after half a second without network activity.

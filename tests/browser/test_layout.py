@@ -34,12 +34,12 @@ MIN_SVG_TEXT_PX = 11
 READER_PATH = {"", "article/", "fact-check/", "formulas/", "calculator/", "glossary/"}
 ARCHITECTURES = "architectures/"
 
-# Shows every content tab and folded block, and lays out every display equation (off screen,
-# site.css lets the browser skip them until the reader scrolls near), so that their contents are
-# measured and appear in the full-page screenshots.
+# Shows every content tab and folded block, and lays out every display equation and per-layer
+# table (off screen, the site's stylesheets let the browser skip them until the reader scrolls
+# near), so that their contents are measured and appear in the full-page screenshots.
 _SHOW_ALL_CSS = """
 .tabbed-set > .tabbed-content > .tabbed-block { display: block !important; }
-.maths--display { content-visibility: visible !important; }
+.maths--display, .cs-layers { content-visibility: visible !important; }
 """
 
 _MEASURE_JS = """

@@ -7,8 +7,9 @@ palette code set and removed ``data-md-color-switching`` on ``<body>``, which th
 stylesheet's ``[data-md-color-switching] *`` rule watches. The site now sets the ``<html>`` classes
 in ``<head>`` (overrides/main.html) and drops that rule (hooks/page_weight.py). These tests fail
 when a Material upgrade changes either behaviour, so that the fix is revisited rather than
-silently lost; and they check that display equations, which the browser may skip laying out
-while they are off screen (site.css), are drawn once the reader reaches them.
+silently lost; and they check that display equations and per-layer tables, which the browser may
+skip laying out while they are off screen (site.css, architectures.css), are drawn once the
+reader reaches them.
 """
 
 from __future__ import annotations
@@ -94,29 +95,35 @@ def test_no_rule_watches_the_palette_switch(browser: Any, site_server: str) -> N
     assert not found, f"rules that restyle the whole page at every load: {found}"
 
 
-@pytest.mark.parametrize("path", ["/article/", "/en/formulas/"])
-def test_off_screen_equations_are_drawn_when_reached(
-    browser: Any, site_server: str, path: str
+@pytest.mark.parametrize(
+    ("path", "block", "inner"),
+    [
+        ("/article/", ".maths--display", "math"),
+        ("/en/formulas/", ".maths--display", "math"),
+        ("/en/architectures/densenet-121/", ".cs-layers", "table"),
+    ],
+)
+def test_off_screen_blocks_are_drawn_when_reached(
+    browser: Any, site_server: str, path: str, block: str, inner: str
 ) -> None:
-    """The last display equation of a long page is skipped while far off screen, and laid out
-    with its real size once scrolled into view."""
+    """The last display equation of a long page, or a network's per-layer table, is skipped
+    while far off screen, and laid out with its real size once scrolled into view."""
     context, page = _loaded(browser, site_server + path)
     try:
         # The last one shown to a reader who scrolls (not one in a closed tab or block).
         shown = page.evaluate(
-            "[...document.querySelectorAll('.maths--display')]"
-            ".filter(e => e.checkVisibility()).length"
+            f"[...document.querySelectorAll('{block}')].filter(e => e.checkVisibility()).length"
         )
-        assert shown >= 3, f"{path}: {shown} display equations"
-        last = page.locator(".maths--display").filter(visible=True).last
-        maths = last.locator("math").first  # skipped: the block's contents, not the block
-        skipped = maths.evaluate("e => !e.checkVisibility({contentVisibilityAuto: true})")
+        assert shown >= 1, f"{path}: no {block}"
+        last = page.locator(block).filter(visible=True).last
+        content = last.locator(inner).first  # skipped: the block's contents, not the block
+        skipped = content.evaluate("e => !e.checkVisibility({contentVisibilityAuto: true})")
         last.scroll_into_view_if_needed()
         page.evaluate("new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
-        drawn = maths.evaluate("e => e.checkVisibility({contentVisibilityAuto: true})")
-        width = maths.evaluate("m => m.getBoundingClientRect().width")
+        drawn = content.evaluate("e => e.checkVisibility({contentVisibilityAuto: true})")
+        width = content.evaluate("e => e.getBoundingClientRect().width")
     finally:
         context.close()
-    assert skipped, f"{path}: the last display equation was laid out before it was reached"
-    assert drawn, f"{path}: the last display equation is still skipped in view"
-    assert width > 20, f"{path}: the last display equation is {width} px wide in view"
+    assert skipped, f"{path}: the last {block} was laid out before it was reached"
+    assert drawn, f"{path}: the last {block} is still skipped in view"
+    assert width > 20, f"{path}: the last {block} is {width} px wide in view"
