@@ -15,7 +15,13 @@
   element that no built page contains and no script of the site can create (every word of the
   site's JavaScript counts as a name it might create, and a template such as ``md-tag--${x}``
   keeps every class that starts with ``md-tag--``); ``@keyframes`` no kept rule names go too.
-  The file keeps its name, so the pages need no change.
+  The file keeps its name, so the pages need no change. One more rule goes although it can
+  match: ``.md-typeset table:not([class])+*`` (``ONLY_WITHOUT_SCRIPT``), the margin above what
+  follows a table. Material's script moves every such table into a wrapper of its own at start-up,
+  after which the rule matches nothing; but while the script moves them, the rule makes Chromium
+  restyle every element of each block that holds a table (on the article, most of the page: about
+  0.1 s of a slow phone's main thread). Without JavaScript, what follows a table has its usual
+  margin (1em for a paragraph instead of 1.5em).
 * ``page_weights`` counts what a browser loads to show each built page (``BUDGET``: at most
   400,000 bytes, tests/test_page_weight.py).
 """
@@ -23,7 +29,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,6 +40,7 @@ __all__ = [
     "BUDGET",
     "Names",
     "drop_indentation",
+    "drop_selectors",
     "keep_palette",
     "keep_used_rules",
     "lighten_own_css",
@@ -53,6 +60,7 @@ _MKDOCSTRINGS_LINK = re.compile(r'\s*<link rel="stylesheet" href="[^"]*assets/_m
 _API_MARK = 'class="doc doc-'  # mkdocstrings' object containers
 _COLOUR = re.compile(r"\[data-md-color-(?:primary|accent)=([\w-]+)\]")
 _SWITCHING = "[data-md-color-switching]"
+ONLY_WITHOUT_SCRIPT = frozenset({".md-typeset table:not([class])+*"})
 
 
 def split_rules(css: str) -> list[tuple[str, str]]:
@@ -322,7 +330,8 @@ def _statements(prelude: str) -> tuple[str, str]:
     return (head + ";" if head else ""), last
 
 
-def _keep_rules(css: str, names: Names) -> str:
+def _keep_rules(css: str, keep: Callable[[str], bool]) -> str:
+    """``css`` with the selectors ``keep`` accepts (stripped of spaces at either end)."""
     out: list[str] = []
     for raw_prelude, body in split_rules(css):
         if not body and raw_prelude.lstrip().startswith("/*"):
@@ -331,14 +340,14 @@ def _keep_rules(css: str, names: Names) -> str:
         out.append(statements)
         at = prelude.lstrip().lower()
         if at.startswith(_GROUPING):
-            inner = _keep_rules(body, names)
+            inner = _keep_rules(body, keep)
             if inner:
                 out.append(f"{prelude}{{{inner}}}")
             continue
         if at.startswith("@"):  # @keyframes, @font-face, @page: kept whole (keyframes sorted later)
             out.append(f"{prelude}{{{body}}}")
             continue
-        selectors = [s for s in _split_top(prelude) if selector_can_match(s.strip(), names)]
+        selectors = [s for s in _split_top(prelude) if keep(s.strip())]
         if selectors:
             out.append(f"{','.join(selectors)}{{{body}}}")
     return "".join(out)
@@ -416,8 +425,20 @@ def keep_used_rules(css: str, names: Names) -> str:
     ":root{--j:url('data:c;d')}a{m:var(--j)}"
     """
     return _drop_unused_properties(
-        _drop_unused_keyframes(_keep_rules(css, names)), names.properties
+        _drop_unused_keyframes(_keep_rules(css, lambda s: selector_can_match(s, names))),
+        names.properties,
     )
+
+
+def drop_selectors(css: str, unwanted: Iterable[str]) -> str:
+    """``css`` without the selectors in ``unwanted`` (written as in the minified file), in
+    grouping rules too; a rule or grouping rule left with none goes.
+
+    >>> drop_selectors('@charset "x";a+*{m:1}b,a+*{n:2}@media print{a+*{o:3}}', {"a+*"})
+    '@charset "x";b{n:2}'
+    """
+    gone = frozenset(unwanted)
+    return _keep_rules(css, lambda selector: selector not in gone)
 
 
 def features_off(config: Any) -> set[str]:
@@ -501,7 +522,7 @@ def trim_main_css(
         relative = path.relative_to(site_dir)
         sources = [Path(d) / relative for d in theme_dirs if (Path(d) / relative).is_file()]
         before = (sources[0] if sources else path).read_text("utf-8")
-        after = keep_used_rules(before, names)
+        after = drop_selectors(keep_used_rules(before, names), ONLY_WITHOUT_SCRIPT)
         path.write_text(after, "utf-8")
         path.with_name(path.name + ".map").unlink(missing_ok=True)
         done.append((path, len(before.encode()), len(after.encode())))

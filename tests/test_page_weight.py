@@ -472,6 +472,24 @@ def test_built_main_stylesheet_is_trimmed(built_site: Path) -> None:
     assert not main.with_name(main.name + ".map").exists()
 
 
+def test_rules_only_without_script_are_dropped_from_the_themes_stylesheet(
+    built_site: Path,
+) -> None:
+    """The theme's own file (Material, pinned) has the rule exactly as ``ONLY_WITHOUT_SCRIPT``
+    spells it, so an upgrade that rewrites it fails here; the shipped copy lacks it and keeps
+    the rule beside it (``@media print``'s table rule, written just before it)."""
+    import material
+
+    theme = Path(material.__file__).parent / "templates/assets/stylesheets"
+    [name] = [p.name for p in (built_site / "assets/stylesheets").glob("main.*.min.css")]
+    untrimmed = (theme / name).read_text("utf-8")
+    shipped = (built_site / "assets/stylesheets" / name).read_text("utf-8")
+    for selector in weight.ONLY_WITHOUT_SCRIPT:
+        assert f"}}{selector}{{" in untrimmed, selector
+        assert selector not in shipped, selector
+    assert "@media print{.md-typeset table:not([class]){display:table}}" in shipped
+
+
 def test_built_pages_are_within_the_budget(built_site: Path) -> None:
     """Every page, HTML and everything it loads, is at most 400,000 bytes (project issue 14):
     counted by hooks/page_weight.py from the built files, uncompressed."""

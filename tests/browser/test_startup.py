@@ -4,8 +4,10 @@ Traces of the article page on a throttled phone profile (Lighthouse's "total blo
 the whole page restyled several times by Material's script alone: when it turned ``no-js`` into
 ``js`` on ``<html>`` (and its focus-visible polyfill added ``js-focus-visible``), and each time its
 palette code set and removed ``data-md-color-switching`` on ``<body>``, which the palette
-stylesheet's ``[data-md-color-switching] *`` rule watches. The site now sets the ``<html>`` classes
-in ``<head>`` (overrides/main.html) and drops that rule (hooks/page_weight.py). These tests fail
+stylesheet's ``[data-md-color-switching] *`` rule watches, and twice more when its palette code
+inserted a ``<meta name="color-scheme">`` and then set its content. The site now sets the ``<html>``
+classes and that meta in ``<head>`` (overrides/main.html), drops that rule (hooks/page_weight.py)
+and keeps Material's meta out of the page (color-scheme.js). These tests fail
 when a Material upgrade changes either behaviour, so that the fix is revisited rather than
 silently lost; and they check that display equations and per-layer tables, which the browser may
 skip laying out while they are off screen (site.css, architectures.css), are drawn once the
@@ -33,6 +35,28 @@ new MutationObserver((records) => {
     }
   }
 }).observe(document.documentElement, {attributes: true, attributeOldValue: true});
+"""
+
+# Records, from before the page's first script, each <meta name="color-scheme"> inserted into the
+# page and each change of its content, with whether <body> existed yet.
+_RECORD_SCHEME = """
+window.__schemeChanges = [];
+new MutationObserver((records) => {
+  for (const r of records) {
+    const metas = r.type === "childList"
+      ? [...r.addedNodes].filter((n) => n.nodeName === "META" && n.name === "color-scheme")
+      : (r.target.name === "color-scheme" ? [r.target] : []);
+    for (const m of metas) {
+      window.__schemeChanges.push({kind: r.type, now: m.getAttribute("content"),
+                                   body: document.body !== null});
+    }
+  }
+}).observe(document, {subtree: true, childList: true, attributes: true,
+                      attributeFilter: ["content"]});
+"""
+
+_SCHEME = """
+() => [...document.querySelectorAll('meta[name="color-scheme"]')].map(m => m.content)
 """
 
 _SWITCHING_RULES = """
@@ -93,6 +117,39 @@ def test_no_rule_watches_the_palette_switch(browser: Any, site_server: str) -> N
         context.close()
     assert sheets >= 3, "the page's stylesheets did not load"
     assert not found, f"rules that restyle the whole page at every load: {found}"
+
+
+def test_colour_scheme_is_in_place_before_the_body_and_follows_the_palette(
+    browser: Any, site_server: str
+) -> None:
+    """The page has one colour-scheme meta, written in <head> with the palette the reader chose
+    last; Material's start-up neither inserts another nor changes it (each did restyle the whole
+    page). Switching the palette changes it, as Material's own meta did."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    page.add_init_script(_RECORD_SCHEME)
+    try:
+        page.goto(site_server + "/en/article/", wait_until="load")
+        page.wait_for_load_state("networkidle")
+        first = (page.evaluate(_SCHEME), page.evaluate("window.__schemeChanges"))
+        page.locator("label.md-header__button[for^='__palette_']").first.click()
+        page.wait_for_function("document.body.dataset.mdColorScheme === 'slate'")
+        page.wait_for_function(
+            "document.querySelector('meta[name=\"color-scheme\"]').content === 'dark'"
+        )
+        switched = page.evaluate(_SCHEME)
+        page.reload(wait_until="load")
+        page.wait_for_load_state("networkidle")
+        again = (page.evaluate(_SCHEME), page.evaluate("window.__schemeChanges"))
+        scheme = page.evaluate("document.body.dataset.mdColorScheme")
+    finally:
+        context.close()
+    parsed_light = [{"kind": "childList", "now": "light", "body": False}]
+    assert first == (["light"], parsed_light), f"first load: {first}"
+    assert switched == ["dark"], f"after switching to dark: {switched}"
+    assert scheme == "slate", "the dark palette was not kept across the reload"
+    late = [c for c in again[1] if c["body"]]
+    assert again[0] == ["dark"] and not late, f"reload with the dark palette stored: {again}"
 
 
 @pytest.mark.parametrize(
