@@ -9,6 +9,8 @@
   ``hooks/architectures.py``), and the footer escapes it once more for its links' ``aria-label``:
   "torchvision&amp;#x27;s" would be read aloud instead of the visible "torchvision's" (axe's
   label-content-name-mismatch). The second escape of a character reference is undone there.
+* Headings' permalinks carry the ``toc`` extension's one title, "Permanent link", on the pages
+  of both languages: on a Chinese page it reads "永久链接".
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ _SECTION_NAV = re.compile(
 _TAG = re.compile(r"<[^>]+>")
 _FOOTER_LABEL = re.compile(r'(<a [^>]*class="md-footer__link[^"]*" aria-label=")([^"]*)(")')
 _DOUBLE_ESCAPED = re.compile(r"&amp;(#\d+|#x[0-9a-fA-F]+|[A-Za-z]+);")
+_PERMALINK = re.compile(r'(<a class="headerlink" href="[^"]*" title=)"Permanent link"')
 
 
 def _title(label_html: str) -> str:
@@ -59,6 +62,8 @@ def repair(page_html: str, lang: str | None = None) -> str:
         )
 
     page_html = _SECTION_NAV.sub(named, page_html)
+    if zh:
+        page_html = _PERMALINK.sub(r'\1"永久链接"', page_html)
     return _FOOTER_LABEL.sub(
         lambda m: m.group(1) + _DOUBLE_ESCAPED.sub(r"&\1;", m.group(2)) + m.group(3), page_html
     )

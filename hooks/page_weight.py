@@ -15,13 +15,12 @@
   element that no built page contains and no script of the site can create (every word of the
   site's JavaScript counts as a name it might create, and a template such as ``md-tag--${x}``
   keeps every class that starts with ``md-tag--``); ``@keyframes`` no kept rule names go too.
-  The file keeps its name, so the pages need no change. One more rule goes although it can
-  match: ``.md-typeset table:not([class])+*`` (``ONLY_WITHOUT_SCRIPT``), the margin above what
-  follows a table. Material's script moves every such table into a wrapper of its own at start-up,
-  after which the rule matches nothing; but while the script moves them, the rule makes Chromium
-  restyle every element of each block that holds a table (on the article, most of the page: about
-  0.1 s of a slow phone's main thread). Without JavaScript, what follows a table has its usual
-  margin (1em for a paragraph instead of 1.5em).
+  The file keeps its name, so the pages need no change. Its rules for tables are aimed at the
+  tables ``hooks/table_wrap.py`` wraps at build time (``restyle_wrapped``). One more rule goes
+  although it could match: ``.md-typeset table:not([class])+*`` (``ONLY_WITHOUT_SCRIPT``), the
+  margin above what follows a bare table. Every table is in a wrapper of its own, so the rule
+  matches nothing; and were a table ever moved at start-up, it would make Chromium restyle every
+  element of the block that holds it.
 * ``page_weights`` counts what a browser loads to show each built page (``BUDGET``: at most
   400,000 bytes, tests/test_page_weight.py).
 """
@@ -35,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from mkdocs.plugins import event_priority
+from table_wrap import restyle_wrapped
 
 __all__ = [
     "BUDGET",
@@ -522,7 +522,7 @@ def trim_main_css(
         relative = path.relative_to(site_dir)
         sources = [Path(d) / relative for d in theme_dirs if (Path(d) / relative).is_file()]
         before = (sources[0] if sources else path).read_text("utf-8")
-        after = drop_selectors(keep_used_rules(before, names), ONLY_WITHOUT_SCRIPT)
+        after = restyle_wrapped(drop_selectors(keep_used_rules(before, names), ONLY_WITHOUT_SCRIPT))
         path.write_text(after, "utf-8")
         path.with_name(path.name + ".map").unlink(missing_ok=True)
         done.append((path, len(before.encode()), len(after.encode())))

@@ -28,6 +28,7 @@ def _load(name: str) -> ModuleType:
 
 
 search = _load("search_zh")
+table_wrap = _load("table_wrap")
 weight = _load("page_weight")
 notebooks = _load("notebooks")
 
@@ -477,7 +478,8 @@ def test_rules_only_without_script_are_dropped_from_the_themes_stylesheet(
 ) -> None:
     """The theme's own file (Material, pinned) has the rule exactly as ``ONLY_WITHOUT_SCRIPT``
     spells it, so an upgrade that rewrites it fails here; the shipped copy lacks it and keeps
-    the rule beside it (``@media print``'s table rule, written just before it)."""
+    the rule beside it (``@media print``'s table rule, written just before it, now aimed at
+    wrapped tables)."""
     import material
 
     theme = Path(material.__file__).parent / "templates/assets/stylesheets"
@@ -487,7 +489,7 @@ def test_rules_only_without_script_are_dropped_from_the_themes_stylesheet(
     for selector in weight.ONLY_WITHOUT_SCRIPT:
         assert f"}}{selector}{{" in untrimmed, selector
         assert selector not in shipped, selector
-    assert "@media print{.md-typeset table:not([class]){display:table}}" in shipped
+    assert "@media print{.md-typeset .md-typeset__table>table{display:table}}" in shipped
 
 
 def test_built_pages_are_within_the_budget(built_site: Path) -> None:
@@ -497,3 +499,37 @@ def test_built_pages_are_within_the_budget(built_site: Path) -> None:
         page: size for page, size in weight.page_weights(built_site).items() if size > weight.BUDGET
     }
     assert over == {}, "over 400,000 bytes: " + ", ".join(f"{p} {s:,}" for p, s in over.items())
+
+
+def test_every_table_ships_wrapped_and_the_themes_table_rules_follow(built_site: Path) -> None:
+    """No built page has a table Material's script would move (one without a class); every
+    table hooks/table_wrap.py marked sits in the wrapper the script would have made. Each of the
+    theme's bare-table selectors is a descendant (``x table:not([class])``), the one form that
+    ``restyle_wrapped`` rewrites without changing what it matches; none is left in the shipped
+    stylesheet, and as many wrapped-table selectors took their place."""
+    import material
+
+    pages = list(built_site.rglob("*.html"))
+    wrapped = 0
+    for page in pages:
+        html = page.read_text("utf-8")
+        bare = re.findall(r"<table(?![^>]*\sclass[\s=>])[^>]*>", html)
+        assert not bare, f"{page.relative_to(built_site)}: {bare[:2]}"
+        marked = html.count(f'<table class="{table_wrap.WRAPPED}"')
+        assert marked == html.count(
+            '<div class="md-typeset__scrollwrap"><div class="md-typeset__table">'
+            f'<table class="{table_wrap.WRAPPED}"'
+        ), page
+        wrapped += marked
+    assert wrapped >= 100, wrapped  # the architecture and fact-check tables, among others
+
+    theme = Path(material.__file__).parent / "templates/assets/stylesheets"
+    [name] = [p.name for p in (built_site / "assets/stylesheets").glob("main.*.min.css")]
+    untrimmed = (theme / name).read_text("utf-8")
+    bare_selectors = untrimmed.count("table:not([class])")
+    assert bare_selectors == untrimmed.count(table_wrap.BARE) >= 10
+    shipped = (built_site / "assets/stylesheets" / name).read_text("utf-8")
+    assert "table:not([class])" not in shipped
+    # Rewritten, less ONLY_WITHOUT_SCRIPT's and the right-to-left rules (no page is written
+    # right to left, so the trim drops them).
+    assert shipped.count(".md-typeset__table>table") >= 10

@@ -341,6 +341,16 @@ def test_a11y_names_search_dialog_and_section_navigation() -> None:
     assert 'aria-label="搜索"' in a11y.repair(page.replace('lang="en"', 'lang="zh"'))
 
 
+def test_a11y_titles_permalinks_in_the_pages_language(built_site: Path) -> None:
+    """The toc extension titles every heading's permalink "Permanent link"; Chinese pages say it
+    in Chinese, English pages keep it."""
+    zh = (built_site / "article/index.html").read_text("utf-8")
+    en = (built_site / "en/article/index.html").read_text("utf-8")
+    assert zh.count('class="headerlink"') >= 5 and "Permanent link" not in zh
+    assert zh.count('title="永久链接"') == zh.count('class="headerlink"')
+    assert en.count('title="Permanent link"') == en.count('class="headerlink"') >= 5
+
+
 @pytest.mark.parametrize(
     ("src", "name"),
     [

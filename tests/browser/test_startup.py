@@ -106,6 +106,51 @@ def test_html_classes_are_final_before_the_body_is_styled(
     )
 
 
+_RECORD_MOVED_TABLES = """
+window.__movedTables = 0;
+new MutationObserver((records) => {
+  for (const r of records) {
+    for (const n of r.removedNodes) if (n.nodeName === "TABLE") window.__movedTables += 1;
+  }
+}).observe(document, {subtree: true, childList: true});
+"""
+
+_TABLES = """
+() => [...document.querySelectorAll('.md-content table')].map((t) => {
+  const style = getComputedStyle(t);
+  const wrap = t.parentElement;
+  return {
+    wrapped: wrap.matches('.md-typeset__scrollwrap > .md-typeset__table'),
+    twice: wrap.closest('.md-typeset__scrollwrap').parentElement.closest('.md-typeset__table')
+      !== null && !t.closest('td, th'),
+    border: style.borderTopWidth, display: style.display,
+    cell: t.querySelector('td') ? getComputedStyle(t.querySelector('td')).verticalAlign : 'top',
+  };
+})
+"""
+
+
+@pytest.mark.parametrize("path", ["/article/", "/en/architectures/densenet-121/"])
+def test_tables_are_wrapped_when_built_not_moved_at_start_up(
+    browser: Any, site_server: str, path: str
+) -> None:
+    """Each table arrives in Material's scrolling wrapper (hooks/table_wrap.py), once, and
+    Material's script moves none of them (each move restyled the block around it); the theme's
+    table style still applies (a border, inline-block, cells aligned at the top)."""
+    context, page = _loaded(browser, site_server + path, _RECORD_MOVED_TABLES)
+    try:
+        moved = page.evaluate("window.__movedTables")
+        tables = page.evaluate(_TABLES)
+    finally:
+        context.close()
+    assert tables, f"{path}: no tables"
+    assert moved == 0, f"{path}: {moved} tables moved at start-up"
+    for table in tables:
+        assert table["wrapped"] and not table["twice"], f"{path}: {table}"
+        assert table["border"] != "0px" and table["display"] == "inline-block", f"{path}: {table}"
+        assert table["cell"] == "top", f"{path}: {table}"
+
+
 def test_no_rule_watches_the_palette_switch(browser: Any, site_server: str) -> None:
     """No stylesheet of the page has a rule on data-md-color-switching, which Material's script
     sets and removes on <body> at every load."""

@@ -9,10 +9,15 @@ element, and of its ``::before`` and ``::after``, must be the same in both, prop
 laptop's and a phone's width, and with the search dialog open on its results in both languages,
 so that a rule dropped wrongly for the search UI, the code copy button, tabs, admonitions,
 folded blocks, tables, the calculator or the dark palette fails here.
+
+The untrimmed file is served with its table rules aimed at the tables the build wraps
+(hooks/table_wrap.py's ``restyle_wrapped``): that rewrite is not a trim, and without it the
+untrimmed rules would style no table at all. test_startup.py checks the wrapped tables' style.
 """
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -22,6 +27,12 @@ import pytest
 
 STYLESHEETS = Path(material.__file__).resolve().parent / "templates" / "assets" / "stylesheets"
 DOCS = Path(__file__).resolve().parent.parent.parent / "docs"
+_TABLE_WRAP = importlib.util.spec_from_file_location(
+    "site_hook_table_wrap", DOCS.parent / "hooks" / "table_wrap.py"
+)
+assert _TABLE_WRAP is not None and _TABLE_WRAP.loader is not None
+table_wrap = importlib.util.module_from_spec(_TABLE_WRAP)
+_TABLE_WRAP.loader.exec_module(table_wrap)
 WAIT_MS = 60_000  # bounded: a search that never answers fails instead of hanging
 
 # Chinese and English pages that between them show every kind of Material component the site
@@ -113,7 +124,8 @@ def _styles(
 
         def original(route: Any) -> None:
             name = route.request.url.rsplit("/", 1)[1]
-            route.fulfill(path=str(STYLESHEETS / name), content_type="text/css")
+            css = table_wrap.restyle_wrapped((STYLESHEETS / name).read_text("utf-8"))
+            route.fulfill(body=css, content_type="text/css")
 
         page.route("**/assets/stylesheets/main.*.min.css", original)
 
