@@ -5,7 +5,10 @@
     python bench/build_site.py floor SITE_DIR FLOOR_DOCS
         the same pages from FLOOR_DOCS, a copy of docs/ whose computed parts were replaced by
         their recorded output (see bench/run.py), with the recorded navigation (nav.json next
-        to FLOOR_DOCS) and the plugins and hooks that only serve computation switched off;
+        to FLOOR_DOCS) and the plugins and hooks that only serve computation switched off.
+        A network page's spec texts stay placeholders in its Markdown (hooks/architectures.py
+        makes spec text inert that way); their recorded HTML (deferred.json next to FLOOR_DOCS)
+        is put in by that hook's own string swap, which computes nothing;
     python bench/build_site.py capture SITE_DIR CAPTURE_JSON
         a live build that also records, per page, its Markdown after the build's own
         substitutions and the output of each exec block, for bench/run.py to make FLOOR_DOCS.
@@ -18,6 +21,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import sys
 import time
 from pathlib import Path
@@ -63,15 +67,69 @@ def floor_overrides(floor_docs: Path, nav: Any) -> dict[str, Any]:
     return {"docs_dir": str(floor_docs), "plugins": plugins, "hooks": hooks, "nav": nav}
 
 
+_SPEC_TOKEN = re.compile(r"CSSPECTEXT[0-9]{8}Z")  # hooks/architectures.py's placeholders
+
+
+def _architectures_hook() -> Any:
+    """hooks/architectures.py as the build loaded it (the capture) or, for the floor, loaded
+    here for its placeholder swap alone."""
+    path = ROOT / "hooks" / "architectures.py"
+    for module in list(sys.modules.values()):
+        if getattr(module, "__file__", None) == str(path):
+            return module
+    import importlib.util
+
+    sys.path.insert(0, str(path.parent))  # as MkDocs does: hooks import their neighbours
+    spec = importlib.util.spec_from_file_location("convshare_floor_architectures", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def floor_swap_plugin(deferred: dict[str, dict[str, list[str]]]) -> Any:
+    """The floor's stand-in for hooks/architectures.py's swap: each page's recorded placeholder
+    HTML, put in where the live build puts it (the page's content, then the written page)."""
+    from mkdocs.plugins import BasePlugin, event_priority
+
+    hook = _architectures_hook()
+
+    def swap(page: Any, text: str, late: bool) -> str:
+        own = deferred.get(page.file.src_uri)
+        if not own:
+            return text
+        hook._DEFERRED.clear()
+        hook._DEFERRED.update({token: (html, kind) for token, (html, kind) in own.items()})
+        return str(hook._swap_late(text) if late else hook._swap(text))
+
+    class FloorSwap(BasePlugin):  # type: ignore[type-arg]
+        @event_priority(10)  # as the hook's: before hooks/cjk.py joins Chinese lines
+        def on_page_content(self, html: str, page: Any, **kwargs: Any) -> str:
+            own = deferred.get(page.file.src_uri, {})
+            if page.title in own and "title" not in page.meta:  # a network page's heading
+                page.meta["title"] = own[page.title][0]
+            return swap(page, html, late=False)
+
+        @event_priority(100)  # first, as the hook's own on_post_page
+        def on_post_page(self, output: str, page: Any, **kwargs: Any) -> str:
+            return swap(page, output, late=True)
+
+    return FloorSwap()
+
+
 def nav_config(items: list[Any]) -> list[Any]:
-    """A built navigation written back as a `nav:` option (titles given only where set)."""
+    """A built navigation written back as a `nav:` option (titles given only where set; a
+    network page's title, a placeholder, is left for the floor's swap to set, in each
+    language)."""
     out: list[Any] = []
     for item in items:
         if item.is_section:
             out.append({item.title: nav_config(item.children)})
         elif item.is_page:
             uri = item.file.src_uri
-            out.append({item.title: uri} if item.title else uri)
+            title = item.title
+            out.append({title: uri} if title and not _SPEC_TOKEN.fullmatch(title) else uri)
         else:
             out.append({item.title: item.url})
     return out
@@ -133,10 +191,13 @@ class _Capture:
             @event_priority(-1000)  # after every plugin and hook that edits the Markdown
             def on_page_markdown(self, markdown: str, page: Any, **kwargs: Any) -> str:
                 capture.current = page.file.src_uri
+                hook = _architectures_hook()
+                tokens = set(hook._TOKEN_NAME.findall(markdown))
                 capture.pages[capture.current] = {
                     "meta": dict(page.meta),
                     "markdown": markdown,
                     "blocks": [],
+                    "deferred": {t: list(hook._DEFERRED[t]) for t in sorted(tokens)},
                 }
                 return markdown
 
@@ -166,10 +227,13 @@ def main(argv: list[str]) -> int:
 
     overrides: dict[str, Any] = {"site_dir": str(site_dir), "strict": True}
     capture = None
+    floor_swap = None
     if mode == "floor":
         floor_docs = Path(argv[2]).resolve()
         nav = json.loads((floor_docs.parent / "nav.json").read_text(encoding="utf-8"))
         overrides |= floor_overrides(floor_docs, nav)
+        deferred = json.loads((floor_docs.parent / "deferred.json").read_text(encoding="utf-8"))
+        floor_swap = floor_swap_plugin(deferred)
     elif mode == "capture":
         capture = _Capture()
         capture.patch_markdown_exec()
@@ -179,6 +243,8 @@ def main(argv: list[str]) -> int:
     if capture is not None:
         config.plugins["convshare-bench-capture"] = capture.plugin()
         capture.time_events(config.plugins)
+    if floor_swap is not None:
+        config.plugins["convshare-bench-floor-swap"] = floor_swap
     start = time.perf_counter()
     config.plugins.on_startup(command="build", dirty=False)
     try:

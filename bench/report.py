@@ -11,6 +11,7 @@ why) is computed here, so the page's prose never types a measured number.
 
 from __future__ import annotations
 
+import html
 import json
 import statistics
 from pathlib import Path
@@ -100,6 +101,7 @@ _T: dict[str, dict[str, str]] = {
         "kind_names": "home=首页;article=文章精读;calculator=计算器;notebook=笔记本;"
         "architecture=网络结构",
         "and": "、",
+        "more": " 等，另有 {n} 个",
         "net_head": "网络数",
         "net_without": "仓库中的 {n} 个网络",
         "net_with": "每个网络再加一份副本（共 {n} 个）",
@@ -198,6 +200,7 @@ _T: dict[str, dict[str, str]] = {
         "kind_names": "home=Home;article=The article;calculator=Calculator;notebook=Notebook;"
         "architecture=Architecture",
         "and": ", ",
+        "more": " and {n} more",
         "net_head": "Networks",
         "net_without": "the repository's {n} networks",
         "net_with": "a second copy of each added ({n} in all)",
@@ -225,6 +228,29 @@ def _names(lang: str, key: str) -> dict[str, str]:
 
 def _kb(n: float) -> str:
     return f"{n / 1000:,.1f}".removesuffix(".0") + " kB"
+
+
+def _path(path: str) -> str:
+    """A page's path as code that a narrow table column may break after a slash, and nowhere
+    else inside a name (site.css's ``.cs-path``; Material lets code break between any two
+    letters).
+
+    >>> _path("/en/a-b/")
+    '<code class="cs-path">/<wbr>en/<wbr>a-b/</code>'
+    """
+    return (
+        '<code class="cs-path">'
+        + html.escape(path).replace("/", "/<wbr>").removesuffix("<wbr>")
+        + "</code>"
+    )
+
+
+def _some(lang: str, paths: list[str], shown: int = 5) -> str:
+    """Up to ``shown`` paths, and how many more there are."""
+    t = _T[lang]
+    listed = t["and"].join(_path(p) for p in paths[:shown])
+    rest = len(paths) - shown
+    return listed + (t["more"].format(n=rest) if rest > 0 else "")
 
 
 def _s(x: float) -> str:
@@ -331,7 +357,7 @@ def build(lang: str) -> str:
         t["fidelity"].format(
             same=floor["pages_with_identical_text"],
             total=total,
-            differ=t["differ"].format(pages=", ".join(differ)) if differ else "",
+            differ=t["differ"].format(pages=_some(lang, differ)) if differ else "",
         ),
     ]
     if breakdown:
@@ -396,7 +422,7 @@ def serve(lang: str) -> str:
     for label, m in measured:
         for code in ("zh", "en"):
             runs = ", ".join(map(_s, m[f"{code}_runs_s"]))
-            rows.append([label, t[code], f"`{m['pages'][code]}`", _s(m[f"{code}_s"]), runs])
+            rows.append([label, t[code], _path(m["pages"][code]), _s(m[f"{code}_s"]), runs])
     head = [
         t["command"],
         t["lang"],
@@ -440,7 +466,7 @@ def weight(lang: str) -> str:
         rows.append(
             [
                 t[key],
-                f"`{page['path']}`",
+                _path(page["path"]),
                 _kb(page["bytes"]),
                 _kb(page["gzip_bytes"]),
                 str(page["requests"]),
@@ -457,7 +483,7 @@ def weight(lang: str) -> str:
         rows.append(
             [
                 t["after_search"].format(page=labels.get(path, path), query=page["query"]),
-                f"`{path}`",
+                _path(path),
                 _kb(page["bytes"]),
                 _kb(page["gzip_bytes"]),
                 str(page["requests"]),
@@ -522,7 +548,7 @@ def _lighthouse(lang: str, data: dict[str, Any], key: str, verdict: bool) -> str
         rows.append(
             [
                 _kind_name(lang, kind),
-                f"`{page['path']}`",
+                _path(page["path"]),
                 str(page["performance"]),
                 str(page["accessibility"]),
                 _s(metrics.get("first-contentful-paint", 0) / 1000),

@@ -261,6 +261,8 @@ def make_floor(capture: dict[str, Any], work: Path, language: str) -> dict[str, 
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(front + body, encoding="utf-8")
     (work / "nav.json").write_text(json.dumps(capture["nav"][language], ensure_ascii=False))
+    deferred = {uri: page["deferred"] for uri, page in capture["pages"].items() if page["deferred"]}
+    (work / "deferred.json").write_text(json.dumps(deferred, ensure_ascii=False))
     return {"pages": len(capture["pages"]), "exec_blocks": blocks, "generated_pages": generated}
 
 

@@ -169,6 +169,7 @@ def _cached_network(path: Path) -> Any:
 #: placeholder -> (HTML to put in its place, its kind: "inline", "block" (it replaces its <p>)
 #: or "late" (a block put in only when the page is written, by on_post_page))
 _DEFERRED: dict[str, tuple[str, str]] = {}
+_TOKEN_NAME = re.compile(r"CSSPECTEXT[0-9]{8}Z")
 _TOKEN = re.compile(r"(<p>)?(CSSPECTEXT[0-9]{8}Z)(</p>)?")
 _LATE = re.compile(r"<!--CSLATE(CSSPECTEXT[0-9]{8}Z)-->")
 

@@ -95,6 +95,28 @@ def test_page_weight_examples() -> None:
     assert result.failed == 0
 
 
+def test_table_wrap_examples() -> None:
+    """The examples in hooks/table_wrap.py's docstrings."""
+    import doctest
+
+    result = doctest.testmod(table_wrap)
+    assert result.attempted >= 4
+    assert result.failed == 0
+
+
+def test_bench_report_examples() -> None:
+    """The examples in bench/report.py's docstrings (how a page's path is shown)."""
+    import doctest
+
+    spec = importlib.util.spec_from_file_location("bench_report", HOOKS.parent / "bench/report.py")
+    assert spec is not None and spec.loader is not None
+    report = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(report)
+    result = doctest.testmod(report)
+    assert result.attempted >= 1
+    assert result.failed == 0
+
+
 # Material-like rules: each kept or dropped for the reason its comment gives.
 MAIN = (
     '@charset "UTF-8";'

@@ -36,6 +36,10 @@ CHROMIUM_ARGS = [
 ]
 AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 SCREENSHOTS = ROOT / "screenshots"
+# Off-screen display equations and per-layer tables are laid out only when the reader scrolls
+# near (content-visibility in the site's stylesheets): this style lays them all out, for
+# full-page screenshots and for measuring them. A block made skippable is added here, once.
+LAY_OUT_SKIPPED_CSS = ".maths--display,.cs-layers{content-visibility:visible!important}"
 SET_UP = "run the README's set-up (apt packages chromium and fonts-noto-cjk, then `npm ci`)"
 
 
@@ -55,6 +59,12 @@ def load_known_issues() -> ModuleType:
 @pytest.fixture(scope="session")
 def known_issues() -> ModuleType:
     return load_known_issues()
+
+
+@pytest.fixture(scope="session")
+def lay_out_skipped_css() -> str:
+    """``LAY_OUT_SKIPPED_CSS``, for the test modules."""
+    return LAY_OUT_SKIPPED_CSS
 
 
 class _SiteHandler(SimpleHTTPRequestHandler):
@@ -289,11 +299,7 @@ def visit(
             record.axe_excused = axe["excused"]
             record.screenshot = screenshot_path(site_page.path, site_page.lang)
             record.screenshot.parent.mkdir(parents=True, exist_ok=True)
-            # Off-screen display equations and per-layer tables are laid out only when the
-            # reader scrolls near (the site's stylesheets): lay them all out for the screenshot.
-            page.add_style_tag(
-                content=".maths--display,.cs-layers{content-visibility:visible!important}"
-            )
+            page.add_style_tag(content=LAY_OUT_SKIPPED_CSS)  # all of the page in the shot
             page.screenshot(path=str(record.screenshot), full_page=True)
             # Requests the page makes after "load" (the search index, its language scripts)
             # are recorded too: close only after half a second without network activity.

@@ -34,13 +34,9 @@ MIN_SVG_TEXT_PX = 11
 READER_PATH = {"", "article/", "fact-check/", "formulas/", "calculator/", "glossary/"}
 ARCHITECTURES = "architectures/"
 
-# Shows every content tab and folded block, and lays out every display equation and per-layer
-# table (off screen, the site's stylesheets let the browser skip them until the reader scrolls
-# near), so that their contents are measured and appear in the full-page screenshots.
-_SHOW_ALL_CSS = """
-.tabbed-set > .tabbed-content > .tabbed-block { display: block !important; }
-.maths--display, .cs-layers { content-visibility: visible !important; }
-"""
+# Shows every content tab (with the conftest's lay_out_skipped_css, every display equation and
+# per-layer table too), so that their contents are measured and appear in the screenshots.
+_SHOW_ALL_CSS = ".tabbed-set > .tabbed-content > .tabbed-block { display: block !important; }"
 
 _MEASURE_JS = """
 (perLayerScrolls) => {
@@ -162,7 +158,9 @@ def _on_reader_path(path: str) -> bool:
 
 
 @pytest.fixture(scope="session")
-def layout(browser: Any, site_server: str, visit: Any) -> Iterator[Callable[[Any, int], Layout]]:
+def layout(
+    browser: Any, site_server: str, visit: Any, lay_out_skipped_css: str
+) -> Iterator[Callable[[Any, int], Layout]]:
     """layout(site_page, width) -> Layout, each page measured once per width.
 
     (Depends on `visit`, which empties screenshots/ when it starts.)
@@ -180,7 +178,7 @@ def layout(browser: Any, site_server: str, visit: Any) -> Iterator[Callable[[Any
         page = contexts[width].new_page()
         try:
             page.goto(site_server + site_page.path, wait_until="load")
-            page.add_style_tag(content=_SHOW_ALL_CSS)
+            page.add_style_tag(content=_SHOW_ALL_CSS + lay_out_skipped_css)
             page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
             page.evaluate("document.fonts.ready.then(() => true)")
             # site.js labels the wide tables' wrappers from a ResizeObserver, which reports
