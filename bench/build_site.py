@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 import sys
 import time
 from pathlib import Path
@@ -67,9 +66,6 @@ def floor_overrides(floor_docs: Path, nav: Any) -> dict[str, Any]:
     return {"docs_dir": str(floor_docs), "plugins": plugins, "hooks": hooks, "nav": nav}
 
 
-_SPEC_TOKEN = re.compile(r"CSSPECTEXT[0-9]{8}Z")  # hooks/architectures.py's placeholders
-
-
 def _architectures_hook() -> Any:
     """hooks/architectures.py as the build loaded it (the capture) or, for the floor, loaded
     here for its placeholder swap alone."""
@@ -89,31 +85,28 @@ def _architectures_hook() -> Any:
 
 
 def floor_swap_plugin(deferred: dict[str, dict[str, list[str]]]) -> Any:
-    """The floor's stand-in for hooks/architectures.py's swap: each page's recorded placeholder
-    HTML, put in where the live build puts it (the page's content, then the written page)."""
+    """The floor's stand-in for hooks/architectures.py's swap: the hook's own ``on_page_content``
+    and ``on_post_page`` (placeholders to HTML, a network page's title), each given the page's
+    recorded placeholder HTML instead of computing it."""
     from mkdocs.plugins import BasePlugin, event_priority
 
     hook = _architectures_hook()
 
-    def swap(page: Any, text: str, late: bool) -> str:
+    def recorded(page: Any) -> bool:
         own = deferred.get(page.file.src_uri)
-        if not own:
-            return text
-        hook._DEFERRED.clear()
-        hook._DEFERRED.update({token: (html, kind) for token, (html, kind) in own.items()})
-        return str(hook._swap_late(text) if late else hook._swap(text))
+        if own:
+            hook._DEFERRED.clear()
+            hook._DEFERRED.update({token: (html, kind) for token, (html, kind) in own.items()})
+        return bool(own)
 
     class FloorSwap(BasePlugin):  # type: ignore[type-arg]
         @event_priority(10)  # as the hook's: before hooks/cjk.py joins Chinese lines
         def on_page_content(self, html: str, page: Any, **kwargs: Any) -> str:
-            own = deferred.get(page.file.src_uri, {})
-            if page.title in own and "title" not in page.meta:  # a network page's heading
-                page.meta["title"] = own[page.title][0]
-            return swap(page, html, late=False)
+            return str(hook.on_page_content(html, page)) if recorded(page) else html
 
-        @event_priority(100)  # first, as the hook's own on_post_page
+        @event_priority(100)  # first, as the hook's own
         def on_post_page(self, output: str, page: Any, **kwargs: Any) -> str:
-            return swap(page, output, late=True)
+            return str(hook.on_post_page(output, page)) if recorded(page) else output
 
     return FloorSwap()
 
@@ -129,7 +122,8 @@ def nav_config(items: list[Any]) -> list[Any]:
         elif item.is_page:
             uri = item.file.src_uri
             title = item.title
-            out.append({title: uri} if title and not _SPEC_TOKEN.fullmatch(title) else uri)
+            placeholder = title and _architectures_hook()._TOKEN_NAME.fullmatch(title)
+            out.append({title: uri} if title and not placeholder else uri)
         else:
             out.append({item.title: item.url})
     return out

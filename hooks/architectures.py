@@ -170,8 +170,8 @@ def _cached_network(path: Path) -> Any:
 #: or "late" (a block put in only when the page is written, by on_post_page))
 _DEFERRED: dict[str, tuple[str, str]] = {}
 _TOKEN_NAME = re.compile(r"CSSPECTEXT[0-9]{8}Z")
-_TOKEN = re.compile(r"(<p>)?(CSSPECTEXT[0-9]{8}Z)(</p>)?")
-_LATE = re.compile(r"<!--CSLATE(CSSPECTEXT[0-9]{8}Z)-->")
+_TOKEN = re.compile(rf"(<p>)?({_TOKEN_NAME.pattern})(</p>)?")
+_LATE = re.compile(rf"<!--CSLATE({_TOKEN_NAME.pattern})-->")
 
 
 def _defer(html_: str, kind: str = "inline") -> str:
