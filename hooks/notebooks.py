@@ -26,6 +26,15 @@
   background colours of Material's light scheme, and of its dark scheme under
   ``prefers-color-scheme: dark`` (which an image follows from the ``color-scheme`` of the page
   that shows it, set by Material's dark palette).
+* **Each notebook converted once.** mkdocs-jupyter's own cache (``cache: true`` in
+  ``mkdocs.yml``) keeps the HTML of each notebook, keyed by the notebook's bytes and the plugin's
+  options; a build then converts only a notebook that changed (nbconvert takes most of a second
+  per notebook). Two things the plugin leaves out are added here: its key ignores the versions of
+  the converters, so the folder is named after them (:func:`cache_folder`); and after each build
+  it deletes every entry that build did not use, which under mkdocs-static-i18n (one build per
+  language) would delete the other language's, so each language has its own folder. A dirty
+  build of ``make serve`` renders no notebook, so it is given a folder that does not exist and
+  evicts nothing. What this hook does to the HTML (above) runs after the cache, on every build.
 """
 
 from __future__ import annotations
@@ -34,6 +43,7 @@ import base64
 import binascii
 import hashlib
 import html
+import importlib.metadata
 import re
 from pathlib import Path
 from typing import Any
@@ -43,11 +53,14 @@ from maths import render_dollars
 from mkdocs.exceptions import PluginError
 from mkdocs.utils import get_relative_url
 from pymdownx.slugs import slugify
+from serve import partial_build
 
 __all__ = [
+    "CONVERTERS",
     "CSS",
     "FIGURES",
     "SVG_STYLE",
+    "cache_folder",
     "figures_as_files",
     "is_notebook",
     "rewrite_notebook_html",
@@ -246,6 +259,56 @@ def _svg_as_file(match: re.Match[str], page_url: str, figures: dict[str, bytes])
         f'{match.group("open")}<img src="{src}" alt="{alt}"{size} loading="lazy" '
         'decoding="async"></figure>'
     )
+
+
+#: The distributions whose versions shape the HTML of a converted notebook.
+CONVERTERS = (
+    "mkdocs-jupyter",
+    "nbconvert",
+    "nbformat",
+    "mistune",
+    "pygments",
+    "jupyterlab-pygments",
+    "jupytext",
+    "markdown",
+)
+
+
+def _version(name: str) -> str:
+    try:
+        return importlib.metadata.version(name)
+    except importlib.metadata.PackageNotFoundError:
+        return "-"
+
+
+def cache_folder(root: Path, language: str) -> Path:
+    """Where mkdocs-jupyter keeps the converted notebooks of one language: a folder named after
+    the converters' versions, so that an upgrade never serves HTML of the previous version.
+
+    >>> folder = cache_folder(Path("/repo"), "en")
+    >>> folder.parent.parent == Path("/repo/.cache/notebooks"), folder.name
+    (True, 'en')
+    >>> cache_folder(Path("/repo"), "zh").parent == folder.parent
+    True
+    """
+    versions = ";".join(f"{name}={_version(name)}" for name in CONVERTERS)
+    digest = hashlib.sha256(versions.encode()).hexdigest()[:16]
+    return root / ".cache" / "notebooks" / digest / language
+
+
+def on_pre_build(config: Any, **kwargs: Any) -> None:
+    # Called once per language build (mkdocs-static-i18n builds the others from its own
+    # on_post_build); mkdocs-jupyter reads the folder when each page is rendered and when it
+    # evicts, after the build.
+    plugin = config.plugins.get("mkdocs-jupyter")
+    if plugin is None or not plugin.config.get("cache"):
+        return
+    i18n = config.plugins.get("i18n")
+    language = getattr(i18n, "current_language", None) or "default"
+    folder = cache_folder(Path(config.config_file_path).parent, language)
+    if partial_build():  # renders no notebook: nothing to read, nothing to evict
+        folder = folder / "unused-by-a-dirty-build"
+    plugin.config["cache_dir"] = str(folder)
 
 
 def on_config(config: Any, **kwargs: Any) -> Any:

@@ -85,6 +85,17 @@ def build_site_into() -> Callable[[Path], str | None]:
 
 
 @pytest.fixture(scope="session")
+def build_site_logged() -> Callable[[Path], tuple[str | None, str]]:
+    """As `build_site_into`, also giving the build's log."""
+
+    def build(site: Path) -> tuple[str | None, str]:
+        proc = mkdocs_build(site)
+        return build_problem(proc), proc.stdout + proc.stderr
+
+    return build
+
+
+@pytest.fixture(scope="session")
 def site_base_path(built_site: Path) -> str:
     """The URL path the site is published under ("" at a domain's root), from its sitemap.
 

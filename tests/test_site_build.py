@@ -18,6 +18,8 @@ import pytest
 
 from convshare import conv2d, fmt
 
+ROOT = Path(__file__).resolve().parent.parent
+
 ALEXNET1 = conv2d(227, 3, 96, 11, stride=4)  # CS231n: 227x227x3, F=11, S=4, 96 filters
 LENET28 = conv2d(28, 1, 6, 5)  # the article's LeNet: 28x28x1, 6 filters of 5x5
 
@@ -137,14 +139,22 @@ def test_chinese_search_segments_words(built_site: Path) -> None:
 
 
 def test_two_builds_are_byte_identical(
-    built_site: Path, build_site_into: Callable[[Path], str | None]
+    built_site: Path, build_site_logged: Callable[[Path], tuple[str | None, str]]
 ) -> None:
-    """A second build with the same SOURCE_DATE_EPOCH gives the same bytes, file for file."""
+    """A second build with the same SOURCE_DATE_EPOCH gives the same bytes, file for file.
+
+    The session's build left every notebook in mkdocs-jupyter's cache (hooks/notebooks.py; in a
+    fresh clone it converted each one), so this build reads each from it: a page made from the
+    cache must be the page a conversion makes."""
+    notebooks = [n for n in (ROOT / "docs").rglob("*.ipynb") if ".ipynb_checkpoints" not in n.parts]
+    assert len(notebooks) >= 2, notebooks
     work = Path(tempfile.mkdtemp(prefix="convshare-site-again-"))
     try:
         again = work / "site"
-        problem = build_site_into(again)
+        problem, log = build_site_logged(again)
         assert problem is None, problem
+        hits = set(re.findall(r"Cache hit: (\S+\.ipynb)", log))
+        assert hits == {str(n) for n in notebooks}, log[-3000:]
         comparison = filecmp.dircmp(built_site, again)
         differences: list[str] = []
 

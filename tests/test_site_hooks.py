@@ -366,3 +366,74 @@ def test_search_dialog_is_named_in_the_page_language(src: str, name: str) -> Non
     page = SimpleNamespace(file=SimpleNamespace(src_uri=src))
     html = '<html lang="zh"><div class="md-search" data-md-component="search" role="dialog">'
     assert f'role="dialog" aria-label="{name}">' in a11y.on_post_page(html, page=page)
+
+
+# --- hooks/notebooks.py: mkdocs-jupyter's cache ---------------------------------------------------
+
+
+def _notebooks_hook() -> ModuleType:
+    if str(HOOKS) not in sys.path:
+        sys.path.insert(0, str(HOOKS))  # as MkDocs does: hooks import their neighbours
+    return _load("notebooks")
+
+
+def _jupyter_config(language: str, cache: bool = True) -> SimpleNamespace:
+    plugin = SimpleNamespace(config={"cache": cache, "cache_dir": ".cache/mkdocs-jupyter"})
+    return SimpleNamespace(
+        plugins={"mkdocs-jupyter": plugin, "i18n": SimpleNamespace(current_language=language)},
+        config_file_path="/repo/mkdocs.yml",
+    )
+
+
+def _cache_dir(hook: ModuleType, config: SimpleNamespace) -> Path:
+    hook.on_pre_build(config)
+    return Path(config.plugins["mkdocs-jupyter"].config["cache_dir"])
+
+
+def test_notebook_cache_has_a_folder_per_language_and_converter_versions(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    hook = _notebooks_hook()
+    zh, en = _cache_dir(hook, _jupyter_config("zh")), _cache_dir(hook, _jupyter_config("en"))
+    assert (zh.name, en.name) == ("zh", "en")
+    assert zh.parent == en.parent and zh.parent.parent == Path("/repo/.cache/notebooks")
+    # Another version of any converter: another folder, never the old version's HTML.
+    for name in hook.CONVERTERS:
+        monkeypatch.setattr(hook, "_version", lambda n, name=name: "0" if n == name else "1")
+        assert _cache_dir(hook, _jupyter_config("zh")).parent != zh.parent, name
+    # The cache turned off in mkdocs.yml: the plugin's folder is left alone.
+    off = _jupyter_config("zh", cache=False)
+    assert str(_cache_dir(hook, off)) == ".cache/mkdocs-jupyter"
+
+
+def test_a_dirty_build_evicts_no_notebook(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """A dirty build of `make serve` renders no notebook: the plugin must not evict the cache."""
+    hook = _notebooks_hook()
+    config = _jupyter_config("zh")
+    config.config_file_path = str(tmp_path / "mkdocs.yml")
+    full = _cache_dir(hook, config)
+    monkeypatch.setattr(hook, "partial_build", lambda: True)
+    dirty = _cache_dir(hook, config)
+    assert dirty != full and not dirty.exists()
+
+
+def test_mkdocs_jupyter_evicts_only_its_cache_folder(tmp_path: Path) -> None:
+    """What the per-language folders rely on (mkdocs-jupyter, pinned in requirements.lock): after
+    a build the plugin deletes the cache entries that build did not use, in its folder only, and
+    does nothing when the folder does not exist."""
+    from mkdocs_jupyter.plugin import Plugin
+
+    zh, en = tmp_path / "zh", tmp_path / "en"
+    for folder in (zh, en):
+        folder.mkdir()
+        (folder / "entry.json").write_text("{}", encoding="utf-8")
+    plugin = Plugin()
+    errors, warnings = plugin.load_config({"cache": True, "cache_dir": str(zh)})
+    assert not errors and not warnings, (errors, warnings)
+    plugin.on_pre_build(config=None)
+    plugin.on_post_build(config=None)
+    assert not (zh / "entry.json").exists() and (en / "entry.json").exists()
+    plugin.config["cache_dir"] = str(tmp_path / "missing")
+    plugin.on_pre_build(config=None)
+    plugin.on_post_build(config=None)
+    assert (en / "entry.json").exists()
