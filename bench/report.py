@@ -61,7 +61,8 @@ _T: dict[str, dict[str, str]] = {
         "serve_target": "保存后 {t} s 内看到新页面",
         "full": "整个重新构建（两种语言）的中位数是 {s} s。",
         "serve_why": "`mkdocs serve` 每次保存都重新构建整个站点，两种语言各一遍，"
-        "所以新页面出现得不会比一次重新构建更快；同一台机器上冷构建的中位数是 {cold} s，"
+        "所以新页面出现得不会比一次重新构建更快；"
+        "同一台机器上在新进程中整个构建一次的中位数是 {cold} s，"
         "其中只有 {computed} s 属于计算（见上节），最大的两项是 {top}。",
         "serve_why_dirty": "`make serve` 只重建改动的那一页；其余的等待是每次重建都少不了的工作"
         "（读取配置、列出文件、生成导航、写出搜索索引）和机器上同时运行的其他程序。",
@@ -104,6 +105,7 @@ _T: dict[str, dict[str, str]] = {
         "more": " 等，另有 {n} 个",
         "net_head": "网络数",
         "net_without": "仓库中的 {n} 个网络",
+        "net_first": "仓库中的 {n} 个网络，首次构建（笔记本尚未缓存，逐个转换）",
         "net_with": "每个网络再加一份副本（共 {n} 个）",
         "net_per": "每增加一个网络，整个构建（两种语言）多花 **{s} s**"
         "（两种情形各构建 {runs} 次，中位数之差除以 {n}）。",
@@ -155,9 +157,9 @@ _T: dict[str, dict[str, str]] = {
         "serve_target": "the new page served within {t} s of saving",
         "full": "A whole rebuild (both languages) takes {s} s (median).",
         "serve_why": "`mkdocs serve` rebuilds the whole site, both languages, on every save, so "
-        "a new page cannot appear sooner than a rebuild; a cold build takes {cold} s on the "
-        "same machine (median), of which only {computed} s is computation (see above); the "
-        "two largest parts are {top}.",
+        "a new page cannot appear sooner than a rebuild; a whole build in a new process "
+        "takes {cold} s on the same machine (median), of which only {computed} s is "
+        "computation (see above); the two largest parts are {top}.",
         "serve_why_dirty": "`make serve` rebuilds the edited page alone; the rest of the wait is "
         "work every rebuild does (reading the configuration, listing the files, making the "
         "navigation, writing the search index) and whatever else runs on the machine.",
@@ -203,6 +205,8 @@ _T: dict[str, dict[str, str]] = {
         "more": " and {n} more",
         "net_head": "Networks",
         "net_without": "the repository's {n} networks",
+        "net_first": "the repository's {n} networks, first build (no notebook cached yet: each "
+        "one converted)",
         "net_with": "a second copy of each added ({n} in all)",
         "net_per": "Each added network costs the whole build (both languages) **{s} s** "
         "(the difference of the medians, {runs} build(s) of each case, divided by {n}).",
@@ -393,6 +397,9 @@ def networks(lang: str) -> str:
             ", ".join(map(_s, n["with_runs_s"])),
         ],
     ]
+    if "first_build_s" in n:
+        first = _s(n["first_build_s"])
+        rows.insert(0, [t["net_first"].format(n=n["networks"]), first, first])
     head = [t["net_head"], _unit(t["median"], "s", lang), _unit(t["each"], "s", lang)]
     out = [_table(head, rows, "lrl")]
     out.append(t["net_per"].format(s=_s(n["per_network_s"]), runs=n["runs"], n=n["added"]))
