@@ -86,6 +86,12 @@ _T: dict[str, dict[str, str]] = {
         "after_search": "{page}，搜索“{query}”之后",
         "en_suffix": "（英文）",
         "lh_uncompressed": "同样的页面不经压缩传输时（比如本地预览）的得分，只作参考，不设目标：",
+        "lh_calibrated": "4 倍降速对应的是 Lighthouse 设想的机器（速度指数约 1,533）。"
+        "Lighthouse 的节流说明建议：本机比这慢或比这快时，按速度指数校准 CPU 降速倍数，"
+        "让模拟的手机始终是同一档中端手机。下表用 Lighthouse 的 CPU 降速计算器的换算"
+        "（指数 800 → 2 倍，1,300 → 3 倍，1,533 → 4 倍，2,000 → 6 倍，中间线性），"
+        "每次测量的倍数取自上一次测得的指数；其余设置同上，每个页面测 {runs} 次，取中位数。",
+        "lh_slowdown": "本次的降速倍数在 {low} 到 {high} 之间（中位数 {mid}）。",
         "other_explain": "。",
         "kinds": "页面类型",
         "performance": "性能",
@@ -183,6 +189,14 @@ _T: dict[str, dict[str, str]] = {
         "en_suffix": " (English)",
         "lh_uncompressed": "The same pages sent uncompressed (as a local preview sends them), "
         "for reference, with no target:",
+        "lh_calibrated": "A 4x slowdown is meant for the machine Lighthouse has in mind (a "
+        "benchmark index of about 1,533). Lighthouse's throttling guide advises calibrating "
+        "the CPU slowdown to the index on a slower or faster machine, so that the simulated "
+        "phone stays the same mid-tier phone. The table below uses the conversion of "
+        "Lighthouse's CPU throttling calculator (index 800 → 2x, 1,300 → 3x, 1,533 → 4x, "
+        "2,000 → 6x, linear in between), each run's slowdown from the index measured by the "
+        "run before it; all else as above, the median of {runs} run(s) per page.",
+        "lh_slowdown": "In these runs the slowdown ranged from {low} to {high} (median {mid}).",
         "other_explain": "it is the largest part of that page.",
         "byte_kinds": "html=HTML;css=CSS;javascript=JavaScript;font=font;image=image;"
         "search index=search index",
@@ -530,6 +544,10 @@ def lighthouse(lang: str) -> str:
     if data is None:
         return t["missing"]
     out = _lighthouse(lang, data, "lighthouse", verdict=True)
+    calibrated = data.get("lighthouse_calibrated")
+    if calibrated:
+        out += "\n\n" + t["lh_calibrated"].format(runs=calibrated["runs"]) + "\n\n"
+        out += _lighthouse(lang, data, "lighthouse_calibrated", verdict=True)
     if data.get("lighthouse_uncompressed"):
         out += "\n\n" + t["lh_uncompressed"] + "\n\n"
         out += _lighthouse(lang, data, "lighthouse_uncompressed", verdict=False)
@@ -582,9 +600,18 @@ def _lighthouse(lang: str, data: dict[str, Any], key: str, verdict: bool) -> str
     table = _table(head, rows, "llrrrrr")
     if not verdict:
         return table
-    out = [t["lh_settings"].format(runs=lh["runs"]), table]
+    out = [table] if lh.get("calibrated") else [t["lh_settings"].format(runs=lh["runs"]), table]
     speeds = [x for p in lh["pages"].values() for x in p.get("benchmark_index", [])]
-    if speeds:
+    slowdowns = [x for p in lh["pages"].values() for x in p.get("cpu_slowdown", [])]
+    if slowdowns:
+        out.append(
+            t["lh_slowdown"].format(
+                low=f"{min(slowdowns):.1f}×",
+                high=f"{max(slowdowns):.1f}×",
+                mid=f"{statistics.median(slowdowns):.1f}×",
+            )
+        )
+    elif speeds:
         out.append(
             t["lh_speed"].format(
                 low=f"{round(min(speeds)):,}",

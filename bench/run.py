@@ -5,7 +5,7 @@
 
 Run from the repository root (`make bench`). Parts, each figure a median of several runs:
 
-build       cold `mkdocs build --strict` of the whole site (a fresh process and output folder),
+build       `mkdocs build --strict` of the whole site (a fresh process and output folder),
             against the static floor: the same pages from a copy of docs/ whose computed parts
             (exec blocks, {{ expressions }}, generated network pages) are replaced by their
             recorded output, with the computing plugins and hooks off (bench/build_site.py).
@@ -16,7 +16,10 @@ weight      bytes the browser loads per page (Chromium, empty cache, counted by 
             the search worker is included), every page; the homes and the heaviest page
             again after a search.
 lighthouse  Lighthouse performance and accessibility scores for each kind of page in each
-            language, served gzip-compressed (as in production) and uncompressed.
+            language, served gzip-compressed (as in production) and uncompressed, with
+            Lighthouse's 4x CPU slowdown; and gzip-compressed with the slowdown calibrated to
+            the machine (`cpu_slowdown`), as Lighthouse's throttling guide advises for a machine
+            slower or faster than the one its 4x assumes.
 
 Nothing here is a test: the figures describe one machine at one moment; the performance page
 compares them with the project's targets.
@@ -723,11 +726,39 @@ def bench_weight(site: Path) -> dict[str, Any]:
 # Lighthouse
 
 
+def cpu_slowdown(benchmark_index: float) -> float:
+    """The CPU slowdown that makes this machine a mid-tier phone, from Lighthouse's benchmark
+    index: Lighthouse's CPU throttling calculator (linked from its docs/throttling.md,
+    "Calibrating the CPU slowdown"): 800 -> 2x, 1,300 -> 3x, 1,533 -> 4x, 2,000 -> 6x, linear in
+    between; 1x below 150 (as slow as the phone). Lighthouse's default, 4x, assumes a machine of
+    about 1,533.
+
+    >>> [round(cpu_slowdown(i), 2) for i in (800, 1050, 1300, 1533, 2000)]
+    [2.0, 2.5, 3.0, 4.0, 6.0]
+    >>> cpu_slowdown(100), cpu_slowdown(475)
+    (1.0, 1.5)
+    """
+    if benchmark_index >= 1300:
+        return 3 + (benchmark_index - 1300) / 233
+    if benchmark_index >= 800:
+        return 2 + (benchmark_index - 800) / 500
+    if benchmark_index >= 150:
+        return 1 + (benchmark_index - 150) / 650
+    return 1.0
+
+
 def bench_lighthouse(
-    site: Path, runs: int, weights: dict[str, Any] | None, gzipped: bool = True
+    site: Path,
+    runs: int,
+    weights: dict[str, Any] | None,
+    gzipped: bool = True,
+    calibrated: bool = False,
 ) -> dict[str, Any]:
     """Each kind of page in each language (kind "home", "home_en", ...), served gzip-compressed
-    (as in production) or not."""
+    (as in production) or not.
+
+    calibrated: the CPU slowdown of each run is `cpu_slowdown` of the benchmark index of the
+    run before it (the first from a run whose scores are not kept), instead of Lighthouse's 4x."""
     if not LIGHTHOUSE.exists():
         raise RuntimeError("node_modules/.bin/lighthouse is missing: run `npm ci`")
     paths = site_pages(site)
@@ -744,35 +775,54 @@ def bench_lighthouse(
             chosen[kind + suffix] = candidates[0]
     env = {**ENV, "CHROME_PATH": CHROMIUM}
     results: dict[str, Any] = {}
+
+    def lighthouse(url: str, slowdown: float | None) -> dict[str, Any]:
+        throttling = [] if slowdown is None else [f"--throttling.cpuSlowdownMultiplier={slowdown}"]
+        proc = subprocess.run(
+            [
+                str(LIGHTHOUSE),
+                url,
+                "--only-categories=performance,accessibility",
+                "--output=json",
+                "--output-path=stdout",
+                "--quiet",
+                "--chrome-flags=--headless=new --no-sandbox --disable-gpu",
+                *throttling,
+            ],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=300,
+            check=False,
+        )
+        if proc.returncode != 0:
+            raise RuntimeError(f"lighthouse {url} failed:\n{proc.stderr[-2000:]}")
+        report: dict[str, Any] = json.loads(proc.stdout)
+        return report
+
     with serve_site(site, gzipped=gzipped) as base:
+        last_index = None
+        if calibrated and chosen:
+            first = next(iter(chosen.values()))
+            last_index = lighthouse(base + first, None)["environment"]["benchmarkIndex"]
         for kind, path in chosen.items():
             scores: dict[str, list[float]] = {"performance": [], "accessibility": []}
             failing: dict[str, dict[str, str]] = {"performance": {}, "accessibility": {}}
             metrics: dict[str, list[float]] = {}
             speeds: list[float] = []
+            slowdowns: list[float] = []
             for run in range(runs):
-                proc = subprocess.run(
-                    [
-                        str(LIGHTHOUSE),
-                        base + path,
-                        "--only-categories=performance,accessibility",
-                        "--output=json",
-                        "--output-path=stdout",
-                        "--quiet",
-                        "--chrome-flags=--headless=new --no-sandbox --disable-gpu",
-                    ],
-                    capture_output=True,
-                    text=True,
-                    env=env,
-                    timeout=300,
-                    check=False,
-                )
-                if proc.returncode != 0:
-                    raise RuntimeError(f"lighthouse {path} failed:\n{proc.stderr[-2000:]}")
-                report = json.loads(proc.stdout)
+                slowdown = None
+                if last_index is not None:
+                    slowdown = round(cpu_slowdown(last_index), 2)
+                    slowdowns.append(slowdown)
+                report = lighthouse(base + path, slowdown)
                 # Lighthouse's measure of the machine's speed just before the run (higher is
-                # faster); its simulated phone runs the page's work 4x slower than this machine.
+                # faster); its simulated phone runs the page's work 4x slower than this machine
+                # (or `slowdown` times, calibrated).
                 speeds.append(report["environment"]["benchmarkIndex"])
+                if calibrated:
+                    last_index = speeds[-1]
                 for category in scores:
                     scores[category].append(report["categories"][category]["score"])
                     for ref in report["categories"][category]["auditRefs"]:
@@ -804,11 +854,19 @@ def bench_lighthouse(
                 "benchmark_index": [round(x) for x in speeds],
                 "audits_below_0_9": failing,
             }
+            if calibrated:
+                results[kind]["cpu_slowdown"] = slowdowns
+    cpu = (
+        "CPU slowdown calibrated to the machine before each run (cpu_slowdown)"
+        if calibrated
+        else "4x CPU slowdown"
+    )
     return {
         "runs": runs,
         "served": "gzip" if gzipped else "uncompressed",
-        "settings": "Lighthouse defaults (mobile emulation, simulated slow 4G and 4x CPU "
-        "slowdown), headless Chromium, the built site served locally "
+        "calibrated": calibrated,
+        "settings": f"Lighthouse defaults (mobile emulation, simulated slow 4G, {cpu}), "
+        "headless Chromium, the built site served locally "
         + ("gzip-compressed, as GitHub Pages serves it" if gzipped else "without compression"),
         "pages": results,
     }
@@ -825,6 +883,12 @@ def main() -> int:
         "--lighthouse-runs", type=int, default=5, help="runs per page, served gzip-compressed"
     )
     parser.add_argument(
+        "--lighthouse-calibrated-runs",
+        type=int,
+        default=5,
+        help="runs per page, gzip-compressed, CPU slowdown calibrated to the machine",
+    )
+    parser.add_argument(
         "--lighthouse-uncompressed-runs", type=int, default=3, help="runs per page, uncompressed"
     )
     parser.add_argument(
@@ -834,7 +898,15 @@ def main() -> int:
         "--skip",
         nargs="*",
         default=[],
-        choices=["build", "networks", "serve", "weight", "lighthouse", "lighthouse-uncompressed"],
+        choices=[
+            "build",
+            "networks",
+            "serve",
+            "weight",
+            "lighthouse",
+            "lighthouse-calibrated",
+            "lighthouse-uncompressed",
+        ],
     )
     parser.add_argument("--output", type=Path, default=RESULTS)
     parser.add_argument(
@@ -893,6 +965,16 @@ def main() -> int:
             results["lighthouse"] = bench_lighthouse(
                 site, args.lighthouse_runs, results.get("weight"), gzipped=True
             )
+            if "lighthouse-calibrated" not in args.skip:
+                results["lighthouse_calibrated"] = bench_lighthouse(
+                    site,
+                    args.lighthouse_calibrated_runs,
+                    results.get("weight"),
+                    gzipped=True,
+                    calibrated=True,
+                )
+            else:
+                results["lighthouse_calibrated"] = None
             if "lighthouse-uncompressed" not in args.skip:
                 results["lighthouse_uncompressed"] = bench_lighthouse(
                     site, args.lighthouse_uncompressed_runs, results.get("weight"), gzipped=False
@@ -902,6 +984,7 @@ def main() -> int:
         else:
             results["lighthouse"] = previous.get("lighthouse")
             results["lighthouse_uncompressed"] = previous.get("lighthouse_uncompressed")
+            results["lighthouse_calibrated"] = previous.get("lighthouse_calibrated")
     results["machine"]["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
     args.output.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", "utf-8")
     log(f"wrote {args.output}")

@@ -45,6 +45,7 @@ import hashlib
 import html
 import importlib.metadata
 import re
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -53,7 +54,6 @@ from maths import render_dollars
 from mkdocs.exceptions import PluginError
 from mkdocs.utils import get_relative_url
 from pymdownx.slugs import slugify
-from serve import partial_build
 
 __all__ = [
     "CONVERTERS",
@@ -294,6 +294,14 @@ def cache_folder(root: Path, language: str) -> Path:
     versions = ";".join(f"{name}={_version(name)}" for name in CONVERTERS)
     digest = hashlib.sha256(versions.encode()).hexdigest()[:16]
     return root / ".cache" / "notebooks" / digest / language
+
+
+def partial_build() -> bool:
+    """Whether the build under way is a dirty one of ``make serve``, which renders only the
+    edited Markdown pages (hooks/serve.py keeps its state in this module; importing that hook
+    here would install its patches of MkDocs in every process that imports this one)."""
+    state = sys.modules.get("_convshare_serve_state")
+    return bool(state is not None and state.active and state.plan is not None)
 
 
 def on_pre_build(config: Any, **kwargs: Any) -> None:

@@ -86,13 +86,6 @@ def _state() -> Any:
     return state
 
 
-def partial_build() -> bool:
-    """Whether the build under way is a dirty one of ``make serve`` (it renders only the edited
-    Markdown pages)."""
-    state = _state()
-    return bool(state.active and state.plan is not None)
-
-
 # --------------------------------------------------------------------------------------------
 # What changed
 

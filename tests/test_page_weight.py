@@ -117,6 +117,22 @@ def test_bench_report_examples() -> None:
     assert result.failed == 0
 
 
+def test_bench_cpu_slowdown_follows_lighthouses_calculator() -> None:
+    """bench/run.py's calibrated CPU slowdown: the points of Lighthouse's CPU throttling
+    calculator (patrickhulce/lighthouse-cpu-throttling-calculator, linked from Lighthouse's
+    docs/throttling.md): 800 -> 2x, 1,300 -> 3x, 1,533 -> 4x (Lighthouse's default), 2,000 -> 6x."""
+    import doctest
+
+    spec = importlib.util.spec_from_file_location("bench_run", HOOKS.parent / "bench/run.py")
+    assert spec is not None and spec.loader is not None
+    run = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(run)
+    points = {800: 2.0, 1300: 3.0, 1533: 4.0, 1766: 5.0, 2000: 6.0}
+    for index, slowdown in points.items():
+        assert abs(run.cpu_slowdown(index) - slowdown) < 0.01, index
+    assert doctest.testmod(run).failed == 0
+
+
 # Material-like rules: each kept or dropped for the reason its comment gives.
 MAIN = (
     '@charset "UTF-8";'

@@ -437,3 +437,18 @@ def test_mkdocs_jupyter_evicts_only_its_cache_folder(tmp_path: Path) -> None:
     plugin.on_pre_build(config=None)
     plugin.on_post_build(config=None)
     assert (en / "entry.json").exists()
+
+
+def test_partial_build_reads_the_serve_hooks_state(monkeypatch: pytest.MonkeyPatch) -> None:
+    """hooks/notebooks.py asks hooks/serve.py's state (kept in sys.modules, attributes `active`:
+    serving with --dirty, and `plan`: None for a full build, else the pages to render)."""
+    hook = _notebooks_hook()
+    source = (HOOKS / "serve.py").read_text(encoding="utf-8")
+    assert 'types.ModuleType("_convshare_serve_state")' in source
+    assert "state.active = " in source and "state.plan = " in source
+    monkeypatch.delitem(sys.modules, "_convshare_serve_state", raising=False)
+    assert not hook.partial_build()  # mkdocs build: no serve state
+    for active, plan, partial in ((True, set(), True), (True, None, False), (False, set(), False)):
+        state = SimpleNamespace(active=active, plan=plan)
+        monkeypatch.setitem(sys.modules, "_convshare_serve_state", state)
+        assert hook.partial_build() is partial, (active, plan)
