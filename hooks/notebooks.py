@@ -313,7 +313,8 @@ def on_pre_build(config: Any, **kwargs: Any) -> None:
         return
     i18n = config.plugins.get("i18n")
     language = getattr(i18n, "current_language", None) or "default"
-    folder = cache_folder(Path(config.config_file_path).parent, language)
+    # Beside the docs folder: a build of other notebooks (another docs_dir) has its own cache.
+    folder = cache_folder(Path(config.docs_dir).parent, language)
     if partial_build():  # renders no notebook: nothing to read, nothing to evict
         folder = folder / "unused-by-a-dirty-build"
     plugin.config["cache_dir"] = str(folder)

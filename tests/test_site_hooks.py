@@ -381,7 +381,8 @@ def _jupyter_config(language: str, cache: bool = True) -> SimpleNamespace:
     plugin = SimpleNamespace(config={"cache": cache, "cache_dir": ".cache/mkdocs-jupyter"})
     return SimpleNamespace(
         plugins={"mkdocs-jupyter": plugin, "i18n": SimpleNamespace(current_language=language)},
-        config_file_path="/repo/mkdocs.yml",
+        config_file_path="/elsewhere/mkdocs.yml",
+        docs_dir="/repo/docs",
     )
 
 
@@ -410,7 +411,7 @@ def test_a_dirty_build_evicts_no_notebook(monkeypatch: pytest.MonkeyPatch, tmp_p
     """A dirty build of `make serve` renders no notebook: the plugin must not evict the cache."""
     hook = _notebooks_hook()
     config = _jupyter_config("zh")
-    config.config_file_path = str(tmp_path / "mkdocs.yml")
+    config.docs_dir = str(tmp_path / "docs")
     full = _cache_dir(hook, config)
     monkeypatch.setattr(hook, "partial_build", lambda: True)
     dirty = _cache_dir(hook, config)
