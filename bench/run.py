@@ -877,7 +877,9 @@ def bench_lighthouse(
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--runs", type=int, default=5, help="builds of each kind (each a new process)")
+    parser.add_argument(
+        "--runs", type=int, default=5, help="builds of each kind, each a new process"
+    )
     parser.add_argument("--edits", type=int, default=5, help="serve edits per language")
     parser.add_argument(
         "--lighthouse-runs", type=int, default=5, help="runs per page, served gzip-compressed"
