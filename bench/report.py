@@ -90,7 +90,9 @@ _T: dict[str, dict[str, str]] = {
         "Lighthouse 的节流说明建议：本机比这慢或比这快时，按速度指数校准 CPU 降速倍数，"
         "让模拟的手机始终是同一档中端手机。下表用 Lighthouse 的 CPU 降速计算器的换算"
         "（指数 800 → 2 倍，1,300 → 3 倍，1,533 → 4 倍，2,000 → 6 倍，中间线性），"
-        "每次测量的倍数取自上一次测得的指数；其余设置同上，每个页面测 {runs} 次，取中位数。",
+        "每次的倍数取自这次加载开始时测得的指数。Lighthouse 的节流是模拟的：页面不降速加载一次，"
+        "评分时再由这次加载的记录推算慢速手机上的各项指标，所以上表和下表是同样几次加载"
+        "按两种倍数算出的分数；其余设置同上，每个页面测 {runs} 次，取中位数。",
         "lh_slowdown": "本次的降速倍数在 {low} 到 {high} 之间（中位数 {mid}）。",
         "other_explain": "。",
         "kinds": "页面类型",
@@ -194,8 +196,11 @@ _T: dict[str, dict[str, str]] = {
         "the CPU slowdown to the index on a slower or faster machine, so that the simulated "
         "phone stays the same mid-tier phone. The table below uses the conversion of "
         "Lighthouse's CPU throttling calculator (index 800 → 2x, 1,300 → 3x, 1,533 → 4x, "
-        "2,000 → 6x, linear in between), each run's slowdown from the index measured by the "
-        "run before it; all else as above, the median of {runs} run(s) per page.",
+        "2,000 → 6x, linear in between), each load's slowdown from the index measured as it "
+        "started. Lighthouse's throttling is simulated: it loads the page once, at full speed, "
+        "and works out the slow phone's metrics from that load's trace when it scores, so the "
+        "table above and the one below score the same page loads with the two slowdowns; all "
+        "else as above, the median of {runs} run(s) per page.",
         "lh_slowdown": "In these runs the slowdown ranged from {low} to {high} (median {mid}).",
         "other_explain": "it is the largest part of that page.",
         "byte_kinds": "html=HTML;css=CSS;javascript=JavaScript;font=font;image=image;"

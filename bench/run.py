@@ -17,9 +17,9 @@ weight      bytes the browser loads per page (Chromium, empty cache, counted by 
             again after a search.
 lighthouse  Lighthouse performance and accessibility scores for each kind of page in each
             language, served gzip-compressed (as in production) and uncompressed, with
-            Lighthouse's 4x CPU slowdown; and gzip-compressed with the slowdown calibrated to
-            the machine (`cpu_slowdown`), as Lighthouse's throttling guide advises for a machine
-            slower or faster than the one its 4x assumes.
+            Lighthouse's 4x CPU slowdown; the gzip-compressed loads are also scored with the
+            slowdown calibrated to the machine (`cpu_slowdown`), as Lighthouse's throttling
+            guide advises for a machine slower or faster than the one its 4x assumes.
 
 Nothing here is a test: the figures describe one machine at one moment; the performance page
 compares them with the project's targets.
@@ -752,13 +752,18 @@ def bench_lighthouse(
     runs: int,
     weights: dict[str, Any] | None,
     gzipped: bool = True,
-    calibrated: bool = False,
-) -> dict[str, Any]:
+    calibrate: bool = False,
+) -> dict[str, dict[str, Any]]:
     """Each kind of page in each language (kind "home", "home_en", ...), served gzip-compressed
-    (as in production) or not.
+    (as in production) or not: {"default": scores with Lighthouse's 4x CPU slowdown}, and with
+    calibrate also {"calibrated": the same page loads scored with `cpu_slowdown` of the benchmark
+    index Lighthouse measured at the start of each}.
 
-    calibrated: the CPU slowdown of each run is `cpu_slowdown` of the benchmark index of the
-    run before it (the first from a run whose scores are not kept), instead of Lighthouse's 4x."""
+    Lighthouse's default throttling is simulated: it loads the page once, unthrottled, and
+    computes the metrics of the slow phone from that load's trace when it audits. Each run
+    therefore loads the page once (``-G``, the artifacts saved) and audits it once per slowdown
+    (``-A``); the slowdown is a setting of the audit, written into the saved artifacts too
+    (Lighthouse refuses to audit with settings other than the gathering's)."""
     if not LIGHTHOUSE.exists():
         raise RuntimeError("node_modules/.bin/lighthouse is missing: run `npm ci`")
     paths = site_pages(site)
@@ -774,21 +779,16 @@ def bench_lighthouse(
                 candidates.sort(key=lambda p: -weights["pages"].get(p, {}).get("bytes", 0))
             chosen[kind + suffix] = candidates[0]
     env = {**ENV, "CHROME_PATH": CHROMIUM}
-    results: dict[str, Any] = {}
+    flags = [
+        "--only-categories=performance,accessibility",
+        "--quiet",
+        "--chrome-flags=--headless=new --no-sandbox --disable-gpu",
+    ]
+    modes = ["default", "calibrated"] if calibrate else ["default"]
 
-    def lighthouse(url: str, slowdown: float | None) -> dict[str, Any]:
-        throttling = [] if slowdown is None else [f"--throttling.cpuSlowdownMultiplier={slowdown}"]
+    def lighthouse(args: list[str]) -> str:
         proc = subprocess.run(
-            [
-                str(LIGHTHOUSE),
-                url,
-                "--only-categories=performance,accessibility",
-                "--output=json",
-                "--output-path=stdout",
-                "--quiet",
-                "--chrome-flags=--headless=new --no-sandbox --disable-gpu",
-                *throttling,
-            ],
+            [str(LIGHTHOUSE), *args, *flags],
             capture_output=True,
             text=True,
             env=env,
@@ -796,79 +796,97 @@ def bench_lighthouse(
             check=False,
         )
         if proc.returncode != 0:
-            raise RuntimeError(f"lighthouse {url} failed:\n{proc.stderr[-2000:]}")
-        report: dict[str, Any] = json.loads(proc.stdout)
+            raise RuntimeError(f"lighthouse {args[0]} failed:\n{proc.stderr[-2000:]}")
+        return proc.stdout
+
+    def audit(artifacts: Path, slowdown: float | None) -> dict[str, Any]:
+        args = [f"-A={artifacts}", "--output=json", "--output-path=stdout"]
+        if slowdown is not None:
+            saved = artifacts / "artifacts.json"
+            data = json.loads(saved.read_text("utf-8"))
+            data["settings"]["throttling"]["cpuSlowdownMultiplier"] = slowdown
+            saved.write_text(json.dumps(data), "utf-8")
+            args.append(f"--throttling.cpuSlowdownMultiplier={slowdown}")
+        report: dict[str, Any] = json.loads(lighthouse(args))
         return report
 
-    with serve_site(site, gzipped=gzipped) as base:
-        last_index = None
-        if calibrated and chosen:
-            first = next(iter(chosen.values()))
-            last_index = lighthouse(base + first, None)["environment"]["benchmarkIndex"]
+    results: dict[str, dict[str, Any]] = {mode: {} for mode in modes}
+    with serve_site(site, gzipped=gzipped) as base, tempfile.TemporaryDirectory() as tmp:
+        artifacts = Path(tmp) / "artifacts"
         for kind, path in chosen.items():
-            scores: dict[str, list[float]] = {"performance": [], "accessibility": []}
-            failing: dict[str, dict[str, str]] = {"performance": {}, "accessibility": {}}
-            metrics: dict[str, list[float]] = {}
+            scores = {m: {"performance": [], "accessibility": []} for m in modes}
+            failing = {m: {"performance": {}, "accessibility": {}} for m in modes}
+            metrics: dict[str, dict[str, list[float]]] = {m: {} for m in modes}
             speeds: list[float] = []
             slowdowns: list[float] = []
             for run in range(runs):
-                slowdown = None
-                if last_index is not None:
-                    slowdown = round(cpu_slowdown(last_index), 2)
-                    slowdowns.append(slowdown)
-                report = lighthouse(base + path, slowdown)
-                # Lighthouse's measure of the machine's speed just before the run (higher is
-                # faster); its simulated phone runs the page's work 4x slower than this machine
-                # (or `slowdown` times, calibrated).
-                speeds.append(report["environment"]["benchmarkIndex"])
-                if calibrated:
-                    last_index = speeds[-1]
-                for category in scores:
-                    scores[category].append(report["categories"][category]["score"])
-                    for ref in report["categories"][category]["auditRefs"]:
-                        audit = report["audits"][ref["id"]]
-                        score = audit.get("score")
-                        if ref.get("weight", 0) > 0 and score is not None and score < 0.9:
-                            failing[category][ref["id"]] = audit["title"]
-                for metric in (
-                    "first-contentful-paint",
-                    "largest-contentful-paint",
-                    "total-blocking-time",
-                    "cumulative-layout-shift",
-                    "speed-index",
-                ):
-                    value = report["audits"][metric].get("numericValue")
-                    if value is not None:
-                        metrics.setdefault(metric, []).append(value)
+                shutil.rmtree(artifacts, ignore_errors=True)
+                lighthouse([base + path, f"-G={artifacts}"])
+                reports = {"default": audit(artifacts, None)}
+                # Lighthouse's measure of the machine's speed just before the load (higher is
+                # faster); its simulated phone runs the page's work 4x slower than this machine,
+                # or cpu_slowdown(index) times, calibrated.
+                speeds.append(reports["default"]["environment"]["benchmarkIndex"])
+                if calibrate:
+                    slowdowns.append(round(cpu_slowdown(speeds[-1]), 2))
+                    reports["calibrated"] = audit(artifacts, slowdowns[-1])
+                for mode, report in reports.items():
+                    for category in ("performance", "accessibility"):
+                        scores[mode][category].append(report["categories"][category]["score"])
+                        for ref in report["categories"][category]["auditRefs"]:
+                            result = report["audits"][ref["id"]]
+                            score = result.get("score")
+                            if ref.get("weight", 0) > 0 and score is not None and score < 0.9:
+                                failing[mode][category][ref["id"]] = result["title"]
+                    for metric in (
+                        "first-contentful-paint",
+                        "largest-contentful-paint",
+                        "total-blocking-time",
+                        "cumulative-layout-shift",
+                        "speed-index",
+                    ):
+                        value = report["audits"][metric].get("numericValue")
+                        if value is not None:
+                            metrics[mode].setdefault(metric, []).append(value)
                 log(
                     f"lighthouse: {kind} {path} run {run + 1}/{runs}: "
-                    f"{scores['performance'][-1]} / {scores['accessibility'][-1]} "
-                    f"(benchmark index {round(speeds[-1])})"
+                    + "; ".join(
+                        f"{m} {scores[m]['performance'][-1]} / {scores[m]['accessibility'][-1]}"
+                        for m in modes
+                    )
+                    + f" (benchmark index {round(speeds[-1])}"
+                    + (f", calibrated slowdown {slowdowns[-1]}x)" if calibrate else ")")
                 )
-            results[kind] = {
-                "path": path,
-                "performance": statistics.median(scores["performance"]),
-                "accessibility": statistics.median(scores["accessibility"]),
-                "runs": scores,
-                "metrics_median": {k: round(statistics.median(v), 3) for k, v in metrics.items()},
-                "benchmark_index": [round(x) for x in speeds],
-                "audits_below_0_9": failing,
-            }
-            if calibrated:
-                results[kind]["cpu_slowdown"] = slowdowns
-    cpu = (
-        "CPU slowdown calibrated to the machine before each run (cpu_slowdown)"
-        if calibrated
-        else "4x CPU slowdown"
-    )
+            for mode in modes:
+                results[mode][kind] = {
+                    "path": path,
+                    "performance": statistics.median(scores[mode]["performance"]),
+                    "accessibility": statistics.median(scores[mode]["accessibility"]),
+                    "runs": scores[mode],
+                    "metrics_median": {
+                        k: round(statistics.median(v), 3) for k, v in metrics[mode].items()
+                    },
+                    "benchmark_index": [round(x) for x in speeds],
+                    "audits_below_0_9": failing[mode],
+                }
+                if mode == "calibrated":
+                    results[mode][kind]["cpu_slowdown"] = slowdowns
+    served = "gzip-compressed, as GitHub Pages serves it" if gzipped else "without compression"
+    cpu = {
+        "default": "4x CPU slowdown",
+        "calibrated": "CPU slowdown calibrated to the machine (cpu_slowdown of each load's "
+        "benchmark index), scored from the same page loads as the 4x runs",
+    }
     return {
-        "runs": runs,
-        "served": "gzip" if gzipped else "uncompressed",
-        "calibrated": calibrated,
-        "settings": f"Lighthouse defaults (mobile emulation, simulated slow 4G, {cpu}), "
-        "headless Chromium, the built site served locally "
-        + ("gzip-compressed, as GitHub Pages serves it" if gzipped else "without compression"),
-        "pages": results,
+        mode: {
+            "runs": runs,
+            "served": "gzip" if gzipped else "uncompressed",
+            "calibrated": mode == "calibrated",
+            "settings": f"Lighthouse defaults (mobile emulation, simulated slow 4G, {cpu[mode]}),"
+            f" headless Chromium, the built site served locally {served}",
+            "pages": results[mode],
+        }
+        for mode in modes
     }
 
 
@@ -883,12 +901,6 @@ def main() -> int:
     parser.add_argument("--edits", type=int, default=5, help="serve edits per language")
     parser.add_argument(
         "--lighthouse-runs", type=int, default=5, help="runs per page, served gzip-compressed"
-    )
-    parser.add_argument(
-        "--lighthouse-calibrated-runs",
-        type=int,
-        default=5,
-        help="runs per page, gzip-compressed, CPU slowdown calibrated to the machine",
     )
     parser.add_argument(
         "--lighthouse-uncompressed-runs", type=int, default=3, help="runs per page, uncompressed"
@@ -906,7 +918,6 @@ def main() -> int:
             "serve",
             "weight",
             "lighthouse",
-            "lighthouse-calibrated",
             "lighthouse-uncompressed",
         ],
     )
@@ -964,23 +975,16 @@ def main() -> int:
             results["weight"] = previous.get("weight")
         if "lighthouse" not in args.skip:
             assert site is not None
-            results["lighthouse"] = bench_lighthouse(
-                site, args.lighthouse_runs, results.get("weight"), gzipped=True
+            # Lighthouse's 4x and the calibrated slowdown, scored from the same page loads.
+            gzip_runs = bench_lighthouse(
+                site, args.lighthouse_runs, results.get("weight"), gzipped=True, calibrate=True
             )
-            if "lighthouse-calibrated" not in args.skip:
-                results["lighthouse_calibrated"] = bench_lighthouse(
-                    site,
-                    args.lighthouse_calibrated_runs,
-                    results.get("weight"),
-                    gzipped=True,
-                    calibrated=True,
-                )
-            else:
-                results["lighthouse_calibrated"] = None
+            results["lighthouse"] = gzip_runs["default"]
+            results["lighthouse_calibrated"] = gzip_runs["calibrated"]
             if "lighthouse-uncompressed" not in args.skip:
                 results["lighthouse_uncompressed"] = bench_lighthouse(
                     site, args.lighthouse_uncompressed_runs, results.get("weight"), gzipped=False
-                )
+                )["default"]
             else:
                 results["lighthouse_uncompressed"] = None
         else:
