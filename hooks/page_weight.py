@@ -21,6 +21,8 @@
   margin above what follows a bare table. Every table is in a wrapper of its own, so the rule
   matches nothing; and were a table ever moved at start-up, it would make Chromium restyle every
   element of the block that holds it.
+* The site's own scripts on every page (``OWN_SCRIPTS``) are sent without the comments that take
+  lines of their own; the sources keep them.
 * ``page_weights`` counts what a browser loads to show each built page (``BUDGET``: at most
   400,000 bytes, tests/test_page_weight.py).
 """
@@ -38,6 +40,7 @@ from table_wrap import restyle_wrapped
 
 __all__ = [
     "BUDGET",
+    "OWN_SCRIPTS",
     "Names",
     "drop_indentation",
     "drop_selectors",
@@ -52,6 +55,7 @@ __all__ = [
     "page_weights",
     "selector_can_match",
     "split_rules",
+    "strip_script_comments",
     "trim_main_css",
     "trim_palette",
 ]
@@ -602,6 +606,39 @@ def lighten_own_css(site_dir: Path, names: Names) -> None:
         path.write_text(css, "utf-8")
 
 
+#: The site's own scripts that every page loads (paths in the built site).
+OWN_SCRIPTS = (
+    "assets/site.js",
+    "assets/javascripts/search-on-demand.js",
+    "assets/javascripts/color-scheme.js",
+)
+# Comments on lines of their own: "// ..." lines, and "/* ... */" blocks that start a line and
+# end one (the body never crosses a "*/", so code between two comments is never taken). Only
+# for OWN_SCRIPTS: they hold no template or multi-line string, where such a line could be text.
+_LINE_COMMENT = re.compile(r"^[ \t]*//[^\n]*\n", re.MULTILINE)
+_BLOCK_COMMENT = re.compile(r"^[ \t]*/\*(?:[^*]|\*(?!/))*\*/[ \t]*\n", re.MULTILINE)
+
+
+def strip_script_comments(js: str) -> str:
+    """A script without its comments that take whole lines; code and end-of-line comments stay.
+
+    >>> js = "/* Why.\\n   More. */\\n(function () {\\n  // note\\n  var a = 1; // kept\\n})();\\n"
+    >>> strip_script_comments(js)
+    '(function () {\\n  var a = 1; // kept\\n})();\\n'
+    >>> strip_script_comments("/* a */ f();\\n/* b */\\ng();\\n")
+    '/* a */ f();\\ng();\\n'
+    """
+    return _LINE_COMMENT.sub("", _BLOCK_COMMENT.sub("", js))
+
+
+def lighten_own_scripts(site_dir: Path) -> None:
+    """``OWN_SCRIPTS`` without their whole-line comments (a second pass changes nothing)."""
+    for name in OWN_SCRIPTS:
+        path = site_dir / name
+        if path.is_file():
+            path.write_text(strip_script_comments(path.read_text("utf-8")), "utf-8")
+
+
 @event_priority(-100)  # after the other hooks: some of them read the page's markup
 def on_post_page(output: str, page: Any, **kwargs: Any) -> str:
     return drop_indentation(mkdocstrings_css_only_for_api(output))
@@ -625,6 +662,7 @@ def on_post_build(config: Any, **kwargs: Any) -> None:
     names = site_names(site_dir, features_off(config))
     trim_main_css(site_dir, names, theme_dirs)
     lighten_own_css(site_dir, names)
+    lighten_own_scripts(site_dir)
 
 
 # --- What a page weighs ---------------------------------------------------------------------

@@ -571,3 +571,33 @@ def test_every_table_ships_wrapped_and_the_themes_table_rules_follow(built_site:
     # Rewritten, less ONLY_WITHOUT_SCRIPT's and the right-to-left rules (no page is written
     # right to left, so the trim drops them).
     assert shipped.count(".md-typeset__table>table") >= 10
+
+
+def test_own_scripts_ship_without_whole_line_comments(built_site: Path) -> None:
+    """Every page loads the site's own scripts: they are sent without the comments that take
+    lines of their own, and what is sent still parses (Node) and keeps every line of code."""
+    import shutil
+    import subprocess
+
+    node = shutil.which("node")
+    assert node is not None, "node is missing: the project installs it for its JavaScript tests"
+    overrides = HOOKS.parent / "overrides"
+    sources = {
+        "assets/site.js": HOOKS.parent / "docs/assets/site.js",
+        "assets/javascripts/search-on-demand.js": overrides
+        / "assets/javascripts/search-on-demand.js",
+        "assets/javascripts/color-scheme.js": overrides / "assets/javascripts/color-scheme.js",
+    }
+    assert set(sources) == set(weight.OWN_SCRIPTS)
+    for name, source in sources.items():
+        text = source.read_text("utf-8")
+        sent = (built_site / name).read_text("utf-8")
+        assert "/*" in text  # the source explains itself
+        assert len(sent) < len(text), name
+        code = [line for line in sent.splitlines() if line.strip()]
+        assert not [line for line in code if line.lstrip().startswith(("//", "/*", "*"))], name
+        # Every line sent is a line of the source, in order.
+        rest = iter(text.splitlines())
+        assert all(any(line == other for other in rest) for line in sent.splitlines()), name
+        check = subprocess.run([node, "--check", str(built_site / name)], capture_output=True)
+        assert check.returncode == 0, (name, check.stderr)
