@@ -566,6 +566,16 @@ def _kind_name(lang: str, kind: str) -> str:
     return name + _T[lang]["en_suffix"] if kind.endswith("_en") else name
 
 
+def _score(value: float) -> str:
+    """A Lighthouse score, without the float noise of a median (of an even number of runs it
+    falls halfway between two scores).
+
+    >>> _score(0.8400000000000001), _score(0.935), _score(1), _score(1.0)
+    ('0.84', '0.935', '1', '1')
+    """
+    return f"{round(value, 3):g}"
+
+
 def _lighthouse(lang: str, data: dict[str, Any], key: str, verdict: bool) -> str:
     t = _T[lang]
     lh = data.get(key)
@@ -579,8 +589,8 @@ def _lighthouse(lang: str, data: dict[str, Any], key: str, verdict: bool) -> str
             [
                 _kind_name(lang, kind),
                 _path(page["path"]),
-                str(page["performance"]),
-                str(page["accessibility"]),
+                _score(page["performance"]),
+                _score(page["accessibility"]),
                 _s(metrics.get("first-contentful-paint", 0) / 1000),
                 _s(metrics.get("largest-contentful-paint", 0) / 1000),
                 str(round(metrics.get("total-blocking-time", 0))),
@@ -595,7 +605,7 @@ def _lighthouse(lang: str, data: dict[str, Any], key: str, verdict: bool) -> str
                         kind=_kind_name(lang, kind),
                         path=page["path"],
                         category=t[category],
-                        score=score,
+                        score=_score(score),
                         by=round(target - score, 2),
                         audits=audits,
                     )

@@ -860,8 +860,8 @@ def bench_lighthouse(
             for mode in modes:
                 results[mode][kind] = {
                     "path": path,
-                    "performance": statistics.median(scores[mode]["performance"]),
-                    "accessibility": statistics.median(scores[mode]["accessibility"]),
+                    "performance": round(statistics.median(scores[mode]["performance"]), 3),
+                    "accessibility": round(statistics.median(scores[mode]["accessibility"]), 3),
                     "runs": scores[mode],
                     "metrics_median": {
                         k: round(statistics.median(v), 3) for k, v in metrics[mode].items()
