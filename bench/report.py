@@ -93,7 +93,7 @@ _T: dict[str, dict[str, str]] = {
         "每次的倍数取自这次加载开始时测得的指数。Lighthouse 的节流是模拟的：页面不降速加载一次，"
         "评分时再由这次加载的记录推算慢速手机上的各项指标，所以上表和下表是同样几次加载"
         "按两种倍数算出的分数；其余设置同上，每个页面测 {runs} 次，取中位数。",
-        "lh_slowdown": "本次的降速倍数在 {low} 到 {high} 之间（中位数 {mid}）。",
+        "lh_slowdown": "本次的降速倍数在 {low} 到 {high} 倍之间（中位数 {mid} 倍）。",
         "other_explain": "。",
         "kinds": "页面类型",
         "performance": "性能",
@@ -201,7 +201,7 @@ _T: dict[str, dict[str, str]] = {
         "and works out the slow phone's metrics from that load's trace when it scores, so the "
         "table above and the one below score the same page loads with the two slowdowns; all "
         "else as above, the median of {runs} run(s) per page.",
-        "lh_slowdown": "In these runs the slowdown ranged from {low} to {high} (median {mid}).",
+        "lh_slowdown": "In these runs the slowdown ranged from {low}x to {high}x (median {mid}x).",
         "other_explain": "it is the largest part of that page.",
         "byte_kinds": "html=HTML;css=CSS;javascript=JavaScript;font=font;image=image;"
         "search index=search index",
@@ -621,9 +621,9 @@ def _lighthouse(lang: str, data: dict[str, Any], key: str, verdict: bool) -> str
     if slowdowns:
         out.append(
             t["lh_slowdown"].format(
-                low=f"{min(slowdowns):.1f}×",
-                high=f"{max(slowdowns):.1f}×",
-                mid=f"{statistics.median(slowdowns):.1f}×",
+                low=f"{min(slowdowns):.1f}",
+                high=f"{max(slowdowns):.1f}",
+                mid=f"{statistics.median(slowdowns):.1f}",
             )
         )
     elif speeds:
