@@ -10,6 +10,7 @@ import json
 import os
 import re
 import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import ModuleType
 
@@ -52,6 +53,72 @@ def test_index_is_split_by_language_in_order() -> None:
     assert parts["zh"]["config"]["lang"] == ["zh", "en"]
     assert parts["en"]["config"] == {"lang": ["en"], "separator": "x"}
     assert data["config"]["lang"] == ["zh", "en"]  # the input is not changed
+
+
+def test_segment_memo_examples() -> None:
+    """The examples in hooks/search_zh.py's docstrings: answers kept, read back, and ignored
+    under another jieba version."""
+    import doctest
+
+    result = doctest.testmod(search)
+    assert result.attempted >= 5
+    assert result.failed == 0
+
+
+def _fake_cut(calls: list[object]) -> Callable[..., Iterator[str]]:
+    def cut(text: object, *args: object, **kwargs: object) -> Iterator[str]:
+        calls.append((text, args, kwargs))
+        value = text.decode("utf-8", "ignore") if isinstance(text, bytes) else str(text)
+        return iter(value.split())
+
+    return cut
+
+
+def test_segment_memo_passes_other_calls_and_undecodable_text_to_jieba(tmp_path: Path) -> None:
+    calls: list[object] = []
+    memo = search.SegmentMemo(_fake_cut(calls), tmp_path / "m.json", (), "1")
+    for _ in range(2):
+        assert list(memo("甲 乙", cut_all=True)) == ["甲", "乙"]
+        assert list(memo("甲 乙", False, False)) == ["甲", "乙"]
+        assert list(memo(b"\xff \xfe")) == []  # not UTF-8: jieba decides (here: no words)
+    assert len(calls) == 6 and memo.segmented == 0 and memo.used == {}
+
+
+def test_segment_memo_follows_the_dictionaries(tmp_path: Path) -> None:
+    """A changed dictionary (its bytes) makes the file stale: the text goes to jieba again."""
+    dictionary = tmp_path / "dict.txt"
+    dictionary.write_text("参数 3\n", encoding="utf-8")
+    calls: list[object] = []
+    path = tmp_path / "m.json"
+    memo = search.SegmentMemo(_fake_cut(calls), path, (str(dictionary),), "1")
+    list(memo("甲 乙"))
+    memo.save()
+    list(search.SegmentMemo(_fake_cut(calls), path, (str(dictionary),), "1")("甲 乙"))
+    assert len(calls) == 1
+    dictionary.write_text("参数 4\n", encoding="utf-8")
+    list(search.SegmentMemo(_fake_cut(calls), path, (str(dictionary),), "1")("甲 乙"))
+    assert len(calls) == 2
+
+
+def test_segment_memo_keeps_older_entries_up_to_as_many_as_it_used(tmp_path: Path) -> None:
+    path = tmp_path / "m.json"
+    first = search.SegmentMemo(_fake_cut([]), path, (), "1")
+    for text in ("a", "b", "c"):
+        list(first(text))
+    first.save()
+    second = search.SegmentMemo(_fake_cut([]), path, (), "1")
+    for text in ("c", "d"):
+        list(second(text))
+    second.save()  # a and b unused, as many as it used: kept
+    assert set(json.loads(path.read_text(encoding="utf-8"))["segments"]) == {"a", "b", "c", "d"}
+    third = search.SegmentMemo(_fake_cut([]), path, (), "1")
+    list(third("d"))
+    third.save()  # a, b and c unused, more than it used: dropped
+    assert set(json.loads(path.read_text(encoding="utf-8"))["segments"]) == {"d"}
+    for broken in ("{", '{"identity": 1}', "[]"):
+        path.write_text(broken, encoding="utf-8")
+        memo = search.SegmentMemo(_fake_cut([]), path, (), "1")
+        assert list(memo("e f")) == ["e", "f"] and memo.segmented == 1
 
 
 # --- hooks/page_weight.py ---------------------------------------------------------------------

@@ -138,6 +138,35 @@ def test_chinese_search_segments_words(built_site: Path) -> None:
         assert page in weights, f"searching 权重 misses /{page}"
 
 
+def test_remembered_segmentations_are_jiebas(built_site: Path) -> None:
+    """Every segmentation hooks/search_zh.py keeps between builds is what jieba itself gives
+    for that text now (its dictionary loaded here, in this process), and the session's build
+    remembered the Chinese text of the index (a sample of pages checked)."""
+    import jieba
+
+    memo = json.loads((ROOT / ".cache" / "jieba" / "segments.json").read_text(encoding="utf-8"))
+    assert memo["identity"] == {"jieba": jieba.__version__, "dictionaries": []}
+    segments = memo["segments"]
+    jieba.dt.tmp_dir = str(ROOT / ".cache" / "jieba")
+    wrong = {t: w for t, w in segments.items() if list(jieba.dt.cut(t.encode("utf-8"))) != w}
+    assert not wrong, list(wrong.items())[:5]
+    # The index's segmented text, run by run (Material's own expression for a run of Chinese
+    # characters; it joins the words with U+200B), is the memo's.
+    from backrefs import bre
+
+    han = bre.compile(r"[\p{script: Han}\u200b]+", bre.UNICODE)
+    index = json.loads((built_site / "search/search_index.zh.json").read_text(encoding="utf-8"))
+    runs = {
+        run.strip("\u200b")
+        for doc in index["docs"]
+        for field in ("title", "text")
+        for run in han.findall(doc[field])
+    }
+    assert len(runs) > 1000, len(runs)
+    missing = [r for r in runs if segments.get(r.replace("\u200b", "")) != r.split("\u200b")]
+    assert not missing, missing[:5]
+
+
 def test_two_builds_are_byte_identical(
     built_site: Path, build_site_logged: Callable[[Path], tuple[str | None, str]]
 ) -> None:
@@ -155,6 +184,10 @@ def test_two_builds_are_byte_identical(
         assert problem is None, problem
         hits = set(re.findall(r"Cache hit: (\S+\.ipynb)", log))
         assert hits == {str(n) for n in notebooks}, log[-3000:]
+        # ... and every Chinese text of the search index from hooks/search_zh.py's memo, so
+        # jieba's dictionary was never loaded (test_remembered_segmentations_are_jiebas).
+        memo = re.findall(r"Chinese search: (\d+) texts segmented from the memo, (\d+) by", log)
+        assert len(memo) == 1 and int(memo[0][0]) > 0 and memo[0][1] == "0", log[-3000:]
         comparison = filecmp.dircmp(built_site, again)
         differences: list[str] = []
 
