@@ -15,6 +15,9 @@ STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
+# nbconvert, imported by mkdocs-jupyter, otherwise makes one of each exporter it can find when it
+# is imported, only to list them in its command-line help: about 0.3 s of every build.
+export NBCONVERT_DISABLE_CONFIG_EXPORTERS := 1
 
 .PHONY: setup system-deps serve build test test-fast lint bench mutation notebooks clean
 

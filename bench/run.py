@@ -89,7 +89,13 @@ PAGE_KINDS: dict[str, Callable[[str], bool]] = {
     "architecture": lambda p: p.startswith("/architectures/") and p != "/architectures/",
 }
 
-ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONDONTWRITEBYTECODE": "1"}
+# As the Makefile sets them (`make bench` has them already; this is for a direct run).
+ENV = {
+    **os.environ,
+    "NO_MKDOCS_2_WARNING": "1",
+    "PYTHONDONTWRITEBYTECODE": "1",
+    "NBCONVERT_DISABLE_CONFIG_EXPORTERS": "1",
+}
 
 
 def log(message: str) -> None:
