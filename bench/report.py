@@ -576,6 +576,18 @@ def _score(value: float) -> str:
     return f"{round(value, 3):g}"
 
 
+def _spread(values: list[float], form: str) -> dict[str, str]:
+    """The lowest, highest and median of ``values``, each written with ``form``.
+
+    >>> _spread([4.0, 2.54, 6.3, 3.5], "{:.1f}")
+    {'low': '2.5', 'high': '6.3', 'mid': '3.8'}
+    >>> _spread([1023.4, 2068.0, 1533.2, 1400.0], "{:,.0f}")
+    {'low': '1,023', 'high': '2,068', 'mid': '1,467'}
+    """
+    low, high, mid = min(values), max(values), statistics.median(values)
+    return {"low": form.format(low), "high": form.format(high), "mid": form.format(mid)}
+
+
 def _lighthouse(lang: str, data: dict[str, Any], key: str, verdict: bool) -> str:
     t = _T[lang]
     lh = data.get(key)
@@ -619,21 +631,9 @@ def _lighthouse(lang: str, data: dict[str, Any], key: str, verdict: bool) -> str
     speeds = [x for p in lh["pages"].values() for x in p.get("benchmark_index", [])]
     slowdowns = [x for p in lh["pages"].values() for x in p.get("cpu_slowdown", [])]
     if slowdowns:
-        out.append(
-            t["lh_slowdown"].format(
-                low=f"{min(slowdowns):.1f}",
-                high=f"{max(slowdowns):.1f}",
-                mid=f"{statistics.median(slowdowns):.1f}",
-            )
-        )
+        out.append(t["lh_slowdown"].format(**_spread(slowdowns, "{:.1f}")))
     elif speeds:
-        out.append(
-            t["lh_speed"].format(
-                low=f"{round(min(speeds)):,}",
-                high=f"{round(max(speeds)):,}",
-                mid=f"{round(statistics.median(speeds)):,}",
-            )
-        )
+        out.append(t["lh_speed"].format(**_spread(speeds, "{:,.0f}")))
     worst = min(min(p["performance"], p["accessibility"]) for p in lh["pages"].values())
     by = str(round(target - worst, 2))
     out.append(_verdict(lang, not why, t["lh_target"].format(t=target), by))
