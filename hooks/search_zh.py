@@ -157,9 +157,10 @@ class SegmentMemo:
         return iter(words)
 
     def save(self) -> None:
-        """Write the file if this process segmented anything or left an entry unused."""
-        known = self.known if self.known is not None else self._read()
-        if not self.segmented and set(known) <= set(self.used):
+        """Write the file if this process segmented anything or left an entry unused. A process
+        that never asked the memo (no Chinese text) leaves the file as it is."""
+        known = self.known
+        if known is None or (not self.segmented and set(known) <= set(self.used)):
             return
         older = {text: words for text, words in known.items() if text not in self.used}
         kept = {**self.used, **older} if len(older) <= len(self.used) else dict(self.used)

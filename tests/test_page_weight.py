@@ -115,6 +115,8 @@ def test_segment_memo_keeps_older_entries_up_to_as_many_as_it_used(tmp_path: Pat
     list(third("d"))
     third.save()  # a, b and c unused, more than it used: dropped
     assert set(json.loads(path.read_text(encoding="utf-8"))["segments"]) == {"d"}
+    search.SegmentMemo(_fake_cut([]), path, (), "1").save()  # never asked: file kept
+    assert set(json.loads(path.read_text(encoding="utf-8"))["segments"]) == {"d"}
     for broken in ("{", '{"identity": 1}', "[]"):
         path.write_text(broken, encoding="utf-8")
         memo = search.SegmentMemo(_fake_cut([]), path, (), "1")

@@ -140,8 +140,8 @@ def test_chinese_search_segments_words(built_site: Path) -> None:
 
 def test_remembered_segmentations_are_jiebas(built_site: Path) -> None:
     """Every segmentation hooks/search_zh.py keeps between builds is what jieba itself gives
-    for that text now (its dictionary loaded here, in this process), and the session's build
-    remembered the Chinese text of the index (a sample of pages checked)."""
+    for that text now (its dictionary loaded here, in this process), and every run of Chinese
+    characters in the built index is segmented as the memo says."""
     import jieba
 
     memo = json.loads((ROOT / ".cache" / "jieba" / "segments.json").read_text(encoding="utf-8"))
