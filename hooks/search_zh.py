@@ -12,7 +12,7 @@ only, an English search English pages: every page exists in both languages, so t
 language's results would repeat the same pages.
 
 jieba's answers are kept between builds (:class:`SegmentMemo`, in ``.cache/jieba/``): loading
-its dictionary takes more than a second of every build, and a build whose Chinese text was
+its dictionary takes about a second of every build, and a build whose Chinese text was
 all segmented before does not load it at all. The memo gives the words jieba gave, for the same
 text, jieba version and dictionaries; anything else goes to jieba.
 """
