@@ -11,6 +11,12 @@
   label-content-name-mismatch). The second escape of a character reference is undone there.
 * Headings' permalinks carry the ``toc`` extension's one title, "Permanent link", on the pages
   of both languages: on a Chinese page it reads "永久链接".
+* Code blocks are set up by Material's script only when they first come into view
+  (``content.lazy`` in mkdocs.yml); one that overflows its column becomes focusable then, so that
+  it can be scrolled with the keyboard. Until then every code block is focusable
+  (``tabindex="0"``), so that a keyboard reader who has not scrolled to it yet can still reach
+  it (axe's scrollable-region-focusable); once set up, Material keeps the attribute only where
+  the block overflows.
 """
 
 from __future__ import annotations
@@ -32,6 +38,9 @@ _TAG = re.compile(r"<[^>]+>")
 _FOOTER_LABEL = re.compile(r'(<a [^>]*class="md-footer__link[^"]*" aria-label=")([^"]*)(")')
 _DOUBLE_ESCAPED = re.compile(r"&amp;(#\d+|#x[0-9a-fA-F]+|[A-Za-z]+);")
 _PERMALINK = re.compile(r'(<a class="headerlink" href="[^"]*" title=)"Permanent link"')
+# A code block as Material's script finds it ("pre > code"): pymdownx.highlight writes an empty
+# <span> before the <code>, Pygments (notebooks, mkdocstrings) does not.
+_CODE_BLOCK = re.compile(r"(<pre(?:\s[^>]*)?>(?:<span></span>)?<code)(?=[\s>])(?![^>]*\stabindex=)")
 
 
 def _title(label_html: str) -> str:
@@ -39,13 +48,20 @@ def _title(label_html: str) -> str:
 
 
 def repair(page_html: str, lang: str | None = None) -> str:
-    """Name the search dialog and the section navigation landmarks; footer labels escaped once.
+    """Name the search dialog and the section navigation landmarks; footer labels escaped once;
+    code blocks focusable.
 
     ``lang`` is the page's language; without it (the 404 template), the ``<html lang>`` the
     theme wrote.
 
     >>> repair('<a class="md-footer__link" aria-label="it&amp;#x27;s &amp;lt;b&amp;gt;">')
     '<a class="md-footer__link" aria-label="it&#x27;s &lt;b&gt;">'
+    >>> repair('<pre><span></span><code>a</code></pre>')
+    '<pre><span></span><code tabindex="0">a</code></pre>'
+    >>> repair('<pre class="x"><code class="y">b</code></pre>')
+    '<pre class="x"><code tabindex="0" class="y">b</code></pre>'
+    >>> repair('<p><code>inline</code></p><pre><code tabindex="-1">c</code></pre>')
+    '<p><code>inline</code></p><pre><code tabindex="-1">c</code></pre>'
     """
     if lang is None:
         match = _LANG.search(page_html)
@@ -64,6 +80,7 @@ def repair(page_html: str, lang: str | None = None) -> str:
     page_html = _SECTION_NAV.sub(named, page_html)
     if zh:
         page_html = _PERMALINK.sub(r'\1"永久链接"', page_html)
+    page_html = _CODE_BLOCK.sub(r'\1 tabindex="0"', page_html)
     return _FOOTER_LABEL.sub(
         lambda m: m.group(1) + _DOUBLE_ESCAPED.sub(r"&\1;", m.group(2)) + m.group(3), page_html
     )

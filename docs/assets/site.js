@@ -34,12 +34,28 @@
       if (wrap) update(wrap);
     });
   });
-  function mark() {
-    /* Material adds a <nav> with the copy button to every code block: each such landmark
-       needs a name of its own (axe's landmark-unique). */
-    document.querySelectorAll(".md-code__nav").forEach(function (nav, i) {
-      nav.setAttribute("aria-label", zh ? "代码块 " + (i + 1) + " 的操作" : "Code block " + (i + 1) + " actions");
+  /* Material adds a <nav> holding the copy button to each code block when the block first
+     comes into view (content.lazy in mkdocs.yml): each such landmark needs a name of its own
+     (axe's landmark-unique), numbered by its block's place in the page, whatever the order in
+     which the reader reaches them. */
+  var blocks = null;
+  function name(nav) {
+    if (blocks === null) {
+      blocks = Array.prototype.map.call(document.querySelectorAll(".md-content pre > code"),
+        function (code) { return code.parentElement; });
+    }
+    var n = blocks.indexOf(nav.parentElement) + 1;
+    nav.setAttribute("aria-label", zh ? "代码块 " + n + " 的操作" : "Code block " + n + " actions");
+  }
+  new MutationObserver(function (records) {
+    records.forEach(function (record) {
+      record.addedNodes.forEach(function (node) {
+        if (node.nodeType === 1 && node.classList.contains("md-code__nav")) name(node);
+      });
     });
+  }).observe(document.body, { childList: true, subtree: true });
+  function mark() {
+    document.querySelectorAll(".md-code__nav:not([aria-label])").forEach(name);
     document.querySelectorAll(".md-typeset__scrollwrap").forEach(function (wrap, i) {
       numbers.set(wrap, i + 1);
       observer.observe(wrap);

@@ -229,3 +229,62 @@ def test_off_screen_blocks_are_drawn_when_reached(
     assert skipped, f"{path}: the last {block} was laid out before it was reached"
     assert drawn, f"{path}: the last {block} is still skipped in view"
     assert width > 20, f"{path}: the last {block} is {width} px wide in view"
+
+
+_CODE_BLOCKS = """
+() => [...document.querySelectorAll('.md-content pre > code')].map((c) => {
+  const box = c.getBoundingClientRect();
+  return {
+    inView: box.bottom > 0 && box.top < innerHeight && c.checkVisibility(),
+    button: c.parentElement.querySelector('.md-code__button[data-md-type="copy"]') !== null,
+    tabindex: c.getAttribute('tabindex'),
+    overflows: c.scrollWidth > c.clientWidth,
+    label: (c.parentElement.querySelector('.md-code__nav') || {ariaLabel: null}).ariaLabel,
+  };
+})
+"""
+
+
+@pytest.mark.parametrize("path", ["/reference/", "/en/notebooks/training-speed/"])
+def test_code_blocks_are_set_up_when_they_come_into_view(
+    browser: Any, site_server: str, path: str
+) -> None:
+    """Material sets up a code block (its copy button; keyboard focus when it overflows) when it
+    first comes into view (``content.lazy``), not all at start-up: each set-up laid out the whole
+    page again. Until then each block is focusable (hooks/a11y.py); the last block, once
+    reached, gets its button and keeps focus only if it overflows. Fails when a Material upgrade
+    drops the flag (every block gets its button at once) or stops honouring it."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    try:
+        page.goto(site_server + path, wait_until="load")
+        page.wait_for_load_state("networkidle")
+        before = page.evaluate(_CODE_BLOCKS)
+        last = page.locator(".md-content pre > code").filter(visible=True).last
+        last.scroll_into_view_if_needed()
+        page.wait_for_function(
+            "[...document.querySelectorAll('.md-content pre > code')]"
+            ".filter(c => c.checkVisibility()).at(-1).parentElement"
+            ".querySelector('.md-code__button[data-md-type=copy]')"
+        )
+        after = page.evaluate(_CODE_BLOCKS)
+    finally:
+        context.close()
+    seen = [b for b in before if b["inView"]]
+    unseen = [b for b in before if not b["inView"]]
+    assert len(before) >= 10, f"{path}: only {len(before)} code blocks"
+    assert len(unseen) >= 5, f"{path}: expected code blocks below the first screen: {before}"
+    assert not any(b["button"] for b in unseen), f"{path}: blocks off screen set up at start-up"
+    assert all(b["tabindex"] == "0" for b in unseen), f"{path}: a block off screen not focusable"
+    for block in [*seen, after[-1]]:
+        assert block["button"], f"{path}: a block in view has no copy button: {block}"
+        assert (block["tabindex"] == "0") == block["overflows"], f"{path}: {block}"
+    assert after[-1]["button"], f"{path}: the last block has no copy button once reached"
+    # Each toolbar landmark is named after its block's place in the page (docs/assets/site.js),
+    # whenever it was added: the first on screen, and the last once reached.
+    number = {
+        "/reference/": "代码块 {} 的操作",
+        "/en/notebooks/training-speed/": "Code block {} actions",
+    }
+    assert seen[0]["label"] == number[path].format(1), f"{path}: {seen[0]}"
+    assert after[-1]["label"] == number[path].format(len(after)), f"{path}: {after[-1]}"
