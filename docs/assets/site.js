@@ -37,7 +37,8 @@
   /* Material adds a <nav> holding the copy button to each code block when the block first
      comes into view (content.lazy in mkdocs.yml): each such landmark needs a name of its own
      (axe's landmark-unique), numbered by its block's place in the page, whatever the order in
-     which the reader reaches them. */
+     which the reader reaches them. The observer is in place before Material's start-up, so it
+     sees every one. */
   var blocks = null;
   function name(nav) {
     if (blocks === null) {
@@ -55,7 +56,6 @@
     });
   }).observe(document.body, { childList: true, subtree: true });
   function mark() {
-    document.querySelectorAll(".md-code__nav:not([aria-label])").forEach(name);
     document.querySelectorAll(".md-typeset__scrollwrap").forEach(function (wrap, i) {
       numbers.set(wrap, i + 1);
       observer.observe(wrap);
