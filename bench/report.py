@@ -113,7 +113,8 @@ _T: dict[str, dict[str, str]] = {
         "more": " 等，另有 {n} 个",
         "net_head": "网络数",
         "net_without": "仓库中的 {n} 个网络",
-        "net_first": "仓库中的 {n} 个网络，首次构建（笔记本尚未缓存，逐个转换）",
+        "net_first": "仓库中的 {n} 个网络，首次构建"
+        "（尚无缓存：笔记本逐个转换，中文全部交给 jieba 分词）",
         "net_with": "每个网络再加一份副本（共 {n} 个）",
         "net_per": "每增加一个网络，整个构建（两种语言）多花 **{s} s**"
         "（两种情形各构建 {runs} 次，中位数之差除以 {n}）。",
@@ -224,8 +225,8 @@ _T: dict[str, dict[str, str]] = {
         "more": " and {n} more",
         "net_head": "Networks",
         "net_without": "the repository's {n} networks",
-        "net_first": "the repository's {n} networks, first build (no notebook cached yet: each "
-        "one converted)",
+        "net_first": "the repository's {n} networks, first build (nothing cached yet: each "
+        "notebook converted, all Chinese text segmented by jieba)",
         "net_with": "a second copy of each added ({n} in all)",
         "net_per": "Each added network costs the whole build (both languages) **{s} s** "
         "(the difference of the medians, {runs} build(s) of each case, divided by {n}).",

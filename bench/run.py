@@ -392,8 +392,10 @@ def bench_networks(work: Path, runs: int) -> dict[str, Any]:
     """Build seconds per network: builds (each a new process) of a copy of the tree with its
     specs, and with a second copy of every spec added (each one more network page in both
     languages), taking turns; the difference of the medians divided by the number of added
-    specs. First, the copy's first build: no notebook in the cache yet (as in a fresh clone);
-    every later build reads the notebooks from it (hooks/notebooks.py)."""
+    specs. First, the copy's first build, with nothing in its `.cache/` yet (as in a fresh
+    clone): every notebook is converted and all Chinese text goes to jieba; every later build
+    reads the notebooks (hooks/notebooks.py) and the segmented words (hooks/search_zh.py) from
+    the cache."""
     copy = work / "networks-copy"
     copy_tree(copy)
     specs = sorted((copy / "docs" / "architectures").glob("*.yaml"))

@@ -22,7 +22,7 @@ from ._measurements import (
     measurement_source,
     measurement_table,
 )
-from ._network import Layer, LayerResult, Network, NetworkResult, analyse
+from ._network import Layer, LayerResult, Network, NetworkResult, Totals, analyse
 from ._network_page import (
     LayerGroup,
     comparison_markdown,
@@ -78,6 +78,7 @@ __all__ = [
     "NetworkShapeError",
     "SpecError",
     "Term",
+    "Totals",
     "analyse",
     "approx",
     "article_layers",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from ._blocks import BlockUse
 from ._conv import ConvResult, axis_output, conv2d, pair
@@ -118,20 +119,14 @@ class LayerResult:
         return self.params_unshared != self.params
 
 
-@dataclass(frozen=True)
-class NetworkResult:
-    """Per-layer rows and totals for a network."""
+class Totals:
+    """Totals over ``rows``: a whole network's (``NetworkResult``) or one entry of its page
+    (``LayerGroup``)."""
 
-    network: Network
-    rows: tuple[LayerResult, ...]
-    spans: tuple[int, ...] = ()
-    """How many rows each of ``network.layers`` gave (nested layers included); empty when
-    unknown."""
+    if TYPE_CHECKING:  # a dataclass field or a property of the subclass
 
-    @property
-    def output_shape(self) -> Shape:
-        """The shape the last layer produces."""
-        return self.rows[-1].out_shape if self.rows else self.network.input_shape
+        @property
+        def rows(self) -> tuple[LayerResult, ...]: ...
 
     @property
     def params(self) -> int:
@@ -152,6 +147,22 @@ class NetworkResult:
     def connections(self) -> int:
         """Connections as LeCun et al. (1998) count them."""
         return sum(r.connections for r in self.rows)
+
+
+@dataclass(frozen=True)
+class NetworkResult(Totals):
+    """Per-layer rows and totals for a network."""
+
+    network: Network
+    rows: tuple[LayerResult, ...]
+    spans: tuple[int, ...] = ()
+    """How many rows each of ``network.layers`` gave (nested layers included); empty when
+    unknown."""
+
+    @property
+    def output_shape(self) -> Shape:
+        """The shape the last layer produces."""
+        return self.rows[-1].out_shape if self.rows else self.network.input_shape
 
     @property
     def sharing_ratio(self) -> float:

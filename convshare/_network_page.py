@@ -38,7 +38,7 @@ import html
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from ._network import ACTIVATIONS, LayerResult, NetworkResult
+from ._network import ACTIVATIONS, LayerResult, NetworkResult, Totals
 from ._pages import listing_html, markdown_text, plain_html
 from ._render import (
     _BRANCH,
@@ -178,7 +178,7 @@ TEXT: dict[str, dict[str, str]] = {
 
 
 @dataclass(frozen=True)
-class LayerGroup:
+class LayerGroup(Totals):
     """One entry of a network's page: a single top-level layer, or every instance of a block
     used in the spec's top-level ``layers`` (``block`` names it)."""
 
@@ -205,26 +205,6 @@ class LayerGroup:
     def last(self) -> LayerResult:
         """The group's last row: its output."""
         return self.instances[-1][-1]
-
-    @property
-    def params(self) -> int:
-        """Parameters with sharing, summed over the group."""
-        return sum(r.params for r in self.rows)
-
-    @property
-    def params_unshared(self) -> int:
-        """Parameters without sharing, summed over the group."""
-        return sum(r.params_unshared for r in self.rows)
-
-    @property
-    def macs(self) -> int:
-        """Multiply-accumulates, summed over the group."""
-        return sum(r.macs for r in self.rows)
-
-    @property
-    def connections(self) -> int:
-        """Connections (LeCun et al.'s count), summed over the group."""
-        return sum(r.connections for r in self.rows)
 
 
 def _range_label(names: Sequence[str]) -> tuple[str, str]:

@@ -547,6 +547,28 @@ def mkdocstrings_css_only_for_api(output: str) -> str:
     return _MKDOCSTRINGS_LINK.sub(replace, output)
 
 
+# Pygments' markup that shows nothing: the empty span it opens every block with, and the spans
+# around white space (class "w", which no stylesheet colours: a space shows no colour anyway).
+_EMPTY_SPAN = re.compile(r"(<pre>|<code(?:\s[^<>]*)?>)<span></span>")
+_SPACE_SPAN = re.compile(r'<span class="w">(\s*)</span>')
+
+
+def drop_invisible_spans(html: str) -> str:
+    """``html`` without the spans of highlighted code that show nothing (3 KB on the reference
+    page): the empty ``<span></span>`` that opens a block (before or just inside its
+    ``<code>``), and ``<span class="w">`` around white space, whose content stays.
+
+    >>> drop_invisible_spans('<pre><span></span><code><span class="k">if</span>'
+    ...                      '<span class="w"> </span>x</code></pre>')
+    '<pre><code><span class="k">if</span> x</code></pre>'
+    >>> drop_invisible_spans('<pre><code tabindex="0"><span></span>x</code></pre>')
+    '<pre><code tabindex="0">x</code></pre>'
+    >>> drop_invisible_spans('<p><span></span>a <span class="w">b</span></p>')
+    '<p><span></span>a <span class="w">b</span></p>'
+    """
+    return _SPACE_SPAN.sub(r"\1", _EMPTY_SPAN.sub(r"\1", html))
+
+
 _KEEP_WHITESPACE = re.compile(r"<(pre|textarea|script|style|code)\b.*?</\1\s*>", re.DOTALL)
 _BLANK = re.compile(r"[ \t]*\n[ \t\r\n]*")
 
@@ -641,7 +663,7 @@ def lighten_own_scripts(site_dir: Path) -> None:
 
 @event_priority(-100)  # after the other hooks: some of them read the page's markup
 def on_post_page(output: str, page: Any, **kwargs: Any) -> str:
-    return drop_indentation(mkdocstrings_css_only_for_api(output))
+    return drop_indentation(drop_invisible_spans(mkdocstrings_css_only_for_api(output)))
 
 
 @event_priority(-100)

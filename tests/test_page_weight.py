@@ -458,6 +458,21 @@ def test_built_pages_carry_no_base64_figures_or_unused_css(built_site: Path) -> 
         assert figure.read_bytes().startswith(b"\x89PNG\r\n\x1a\n"), figure
 
 
+def test_built_code_carries_no_spans_that_show_nothing(built_site: Path) -> None:
+    """Pygments opens every block with an empty span and wraps white space in ``class="w"``
+    (no stylesheet colours it); hooks/page_weight.py drops both. The reference page has
+    highlighted signatures and examples, the notebooks highlighted cells."""
+    found = {}
+    for page in _pages(built_site):
+        text = page.read_text("utf-8")
+        count = text.count("<span></span>") + text.count('<span class="w">')
+        if count:
+            found[page.relative_to(built_site).as_posix()] = count
+    assert found == {}
+    reference = (built_site / "reference" / "index.html").read_text("utf-8")
+    assert reference.count('<div class="doc-signature highlight"><pre><code') > 40
+
+
 def test_built_notebook_figures_are_svg_files(built_site: Path) -> None:
     """No notebook page carries a figure as inline SVG; every figure is an <img> of an SVG
     file that exists, with its size and alt text; every file written is used."""
